@@ -56,8 +56,9 @@ export const jsConfigSchema = z
   .strictObject({
     memoryMb: z.number().int().positive().max(1024).default(64).describe('Memory limit of one evaluation, in MiB.'),
     timeoutMs: z.number().int().positive().default(1000).describe('Time limit of one evaluation, in milliseconds.'),
-    stackKb: z.number().int().positive().default(512).describe('Stack limit of one evaluation, in KiB.'),
+    stackKb: z.number().int().positive().max(8192).default(512).describe('Stack limit of one evaluation, in KiB.'),
     maxOutputBytes: z.number().int().positive().default(1024 * 1024).describe('Cap on result plus captured console output, in bytes.'),
+    workers: z.number().int().min(1).max(16).optional().describe('Worker threads evaluating in parallel; default 2.'),
   })
   .describe('Built-in JavaScript evaluation in QuickJS (WebAssembly).');
 
@@ -78,6 +79,7 @@ export const builtinsConfigSchema = z
     http: httpConfigSchema.optional(),
     js: jsConfigSchema.optional(),
     osc: oscConfigSchema.optional(),
+    echo: z.strictObject({}).optional().describe('A trivial echo tool, for health checks and benchmarks.'),
   })
   .default({})
   .describe('Hardened built-in tools; each family is offered only when its key is present.');

@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   POLICY_ASK_DECLINED: { status: 403, message: 'the user declined the call' },
   POLICY_ERROR: { status: 403, message: 'policy evaluation failed; denied' },
   ARGS_INVALID: { status: 400, message: 'arguments do not match the tool schema' },
+  TOOL_SCHEMA_INVALID: { status: 502, message: 'the tool input schema cannot be compiled; call refused' },
   PIN_MISMATCH: { status: 403, message: 'tool definition changed since it was pinned' },
   BAD_CORRELATION_ID: { status: 400, message: 'malformed request id' },
   // built-in tools: files
@@ -67,6 +68,9 @@ export const ERROR_CODES = {
   FS_NOT_A_FILE: { status: 400, message: 'not a regular file' },
   FS_NOT_A_DIRECTORY: { status: 400, message: 'not a directory' },
   FS_IO: { status: 500, message: 'file operation failed' },
+  FS_ROOT_PROTECTED: { status: 403, message: 'a root itself cannot be moved or deleted' },
+  FS_NOT_EMPTY: { status: 409, message: 'directory not empty' },
+  FS_CHANGED: { status: 409, message: 'path changed during the operation; refused' },
   // built-in tools: commands
   SHELL_NOT_ALLOWED: { status: 403, message: 'program not allowed' },
   SHELL_ARG_DENIED: { status: 403, message: 'argument not allowed' },
@@ -84,6 +88,7 @@ export const ERROR_CODES = {
   HTTP_TIMEOUT: { status: 504, message: 'request timed out' },
   HTTP_DNS_FAILED: { status: 502, message: 'name could not be resolved' },
   HTTP_FAILED: { status: 502, message: 'request failed' },
+  HTTP_HEADER_DENIED: { status: 403, message: 'request header not allowed' },
   // built-in tools: js
   JS_TIMEOUT: { status: 504, message: 'evaluation timed out' },
   JS_MEMORY: { status: 507, message: 'evaluation ran out of memory' },

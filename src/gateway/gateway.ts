@@ -1,0 +1,328 @@
+import type { WardenConfig } from '../config/index.js';
+import { WardenError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import { errorResponse, notification, resultResponse } from '../mcp/jsonrpc.js';
+import { negotiateProtocolVersion } from '../mcp/protocol.js';
+import { RPC, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../mcp/wire.js';
+import type { Principal } from '../policy/principal.js';
+import type { BuiltinTool } from '../tools/types.js';
+import { createUpstreamClient, UpstreamRpcError, type CreateUpstreamOptions, type UpstreamClient } from '../upstream/index.js';
+import { reply, type Reply, type RequestFacts } from './call-context.js';
+import { Catalog, type UpstreamListing } from './catalog.js';
+import { forwardRequest } from './forward.js';
+import { fetchListing, paginate } from './listing.js';
+import type { ArgValidatorPort, AuditPort, LimiterPort, MetricsPort, PolicyPort, ResultRedactorPort } from './ports.js';
+import { relayNotification, relayRequest, type NotificationSinks } from './relay.js';
+import { ClientSession, type SessionChannel } from './session.js';
+import { callTool, type ToolCallDeps } from './tool-call.js';
+
+/** Warden's own name and version, as sent in initialize. */
+export const SERVER_INFO = { name: 'warden', title: 'Warden MCP security gateway', version: '0.1.0' };
+/** How long start-up waits for upstreams before serving without them. */
+export const UPSTREAM_START_TIMEOUT_MS = 60_000;
+
+/** Options for {@link Gateway}. */
+export interface GatewayOptions {
+  config: WardenConfig;
+  logger: Logger;
+  builtins: BuiltinTool[];
+  /** Policy for HTTP principals (deny by default) and for the stdio client (allow by default). */
+  policy: { http: PolicyPort; stdio: PolicyPort };
+  validator: ArgValidatorPort;
+  limiter?: LimiterPort | undefined;
+  audit: AuditPort;
+  metrics?: MetricsPort | undefined;
+  resultRedactor?: ResultRedactorPort | undefined;
+  sandboxCommand?: CreateUpstreamOptions['sandboxCommand'];
+}
+
+/** The aggregation of every upstream and built-in tool behind one MCP server face. */
+export class Gateway {
+  readonly upstreams = new Map<string, UpstreamClient>();
+  readonly sessions = new Map<string, ClientSession>();
+  catalog = new Catalog();
+  private readonly deps: ToolCallDeps;
+  private readonly subscribers = new Map<string, Set<ClientSession>>();
+  private readonly sinks: NotificationSinks;
+  private draining = false;
+  private active = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: GatewayOptions) {
+    const { config, logger } = options;
+    this.sinks = {
+      logger,
+      sessions: () => this.sessions.values(),
+      listChanged: (upstream: string) => void this.refresh(upstream),
+    };
+    for (const [name, upstream] of Object.entries(config.upstreams)) {
+      this.upstreams.set(
+        name,
+        createUpstreamClient(name, upstream, {
+          logger,
+          baseDir: config.baseDir,
+          sandboxCommand: options.sandboxCommand,
+          capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
+          clientInfo: { name: 'warden', version: SERVER_INFO.version },
+          onRequest: (method, params, origin) => relayRequest(name, method, params, origin),
+          onNotification: (method, params, origin) => relayNotification(this.sinks, name, method, params, origin),
+          onStateChange: (state) => this.onUpstreamState(name, state),
+        }),
+      );
+    }
+    this.deps = {
+      catalog: this.catalog,
+      upstreams: this.upstreams,
+      policyFor: (session) => (session.transport === 'stdio' ? options.policy.stdio : options.policy.http),
+      validator: options.validator,
+      limiter: options.limiter,
+      audit: options.audit,
+      metrics: options.metrics,
+      resultRedactor: options.resultRedactor,
+      logger,
+    };
+  }
+
+
+  /** Starts every upstream and builds the catalog; a name collision stops start-up with TOOL_NAME_COLLISION. */
+  async start(): Promise<void> {
+    const listings = await Promise.all(
+      [...this.upstreams.values()].map(async (client): Promise<UpstreamListing | undefined> => {
+        try {
+          await client.start();
+          return await fetchListing(client, this.prefixOf(client.name));
+        } catch (error) {
+          this.options.logger.error({ upstream: client.name, err: error }, 'upstream did not start; retrying in the background');
+          return undefined;
+        }
+      }),
+    );
+    const built = Catalog.build(this.options.builtins, listings.filter((l): l is UpstreamListing => l !== undefined));
+    this.catalog = built;
+    this.deps.catalog = built;
+  }
+
+  private prefixOf(name: string): boolean {
+    return this.options.config.upstreams[name]?.prefix ?? true;
+  }
+
+  private onUpstreamState(name: string, state: string): void {
+    this.options.metrics?.setUpstreamHealth(name, state === 'ready');
+    const client = this.upstreams.get(name);
+    // After a restart the tool list may differ: list again (and tell clients) once it is back.
+    if (state === 'ready' && client && client.restarts > 0) {
+      this.options.metrics?.upstreamRestart(name);
+      void this.refresh(name);
+    }
+  }
+
+  private async refresh(name: string): Promise<void> {
+    const client = this.upstreams.get(name);
+    if (!client || client.state !== 'ready') return;
+    try {
+      const listing = await fetchListing(client, this.prefixOf(name));
+      const collision = this.catalog.replace(listing);
+      if (collision) this.options.logger.error({ upstream: name, err: collision }, 'upstream listing refused');
+    } catch (error) {
+      this.options.logger.warn({ upstream: name, err: error }, 'upstream listing failed');
+      return;
+    }
+    for (const session of this.sessions.values()) {
+      for (const kind of ['tools', 'prompts', 'resources']) session.channel.send(notification(`notifications/${kind}/list_changed`));
+    }
+  }
+
+  /** True when every upstream marked `required` is ready. */
+  ready(): boolean {
+    return [...this.upstreams.values()].every((c) => c.state === 'ready' || !this.options.config.upstreams[c.name]?.required);
+  }
+
+  /** State of each upstream, for health endpoints. */
+  health(): Record<string, string> {
+    return Object.fromEntries([...this.upstreams.values()].map((c) => [c.name, c.state]));
+  }
+
+  /** Opens a session for an authenticated client. */
+  openSession(principal: Principal, transport: 'http' | 'stdio', channel: SessionChannel, clientAddress?: string): ClientSession {
+    if (this.draining) throw new WardenError('SHUTTING_DOWN');
+    const session = new ClientSession(principal, transport, channel, clientAddress);
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  /** Closes a session, its calls and its subscriptions. */
+  closeSession(session: ClientSession): void {
+    session.close();
+    this.sessions.delete(session.id);
+    for (const uri of session.subscriptions) this.unsubscribe(session, uri);
+  }
+
+  /** Handles a notification from a client. */
+  handleNotification(session: ClientSession, message: JsonRpcNotification): void {
+    session.lastActiveMs = Date.now();
+    switch (message.method) {
+      case 'notifications/initialized':
+        session.initialized = true;
+        return;
+      case 'notifications/cancelled': {
+        const id = message.params?.requestId;
+        if (typeof id === 'string' || typeof id === 'number') session.inflight.get(id)?.abort();
+        return;
+      }
+      case 'notifications/roots/list_changed':
+        for (const client of this.upstreams.values()) client.notify('notifications/roots/list_changed');
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Handles a request from a client; the reply is serialised once for whichever transport sends it. */
+  async handleRequest(session: ClientSession, request: JsonRpcRequest, facts: RequestFacts): Promise<Reply> {
+    session.lastActiveMs = Date.now();
+    if (this.draining) return reply(errorResponse(request.id, RPC.INTERNAL_ERROR, 'SHUTTING_DOWN: Warden is shutting down'));
+    this.active++;
+    try {
+      if (request.method === 'tools/call') {
+        if (!session.protocolVersion) return reply(errorResponse(request.id, RPC.INVALID_REQUEST, 'NOT_INITIALIZED: send initialize first'));
+        return await callTool(this.deps, session, request, facts);
+      }
+      return reply(await this.dispatch(session, request, facts));
+    } catch (error) {
+      return reply(toErrorResponse(request, error, this.options.logger));
+    } finally {
+      if (--this.active === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private async dispatch(session: ClientSession, request: JsonRpcRequest, facts: RequestFacts): Promise<JsonRpcResponse> {
+    const { id, method, params } = request;
+    if (method === 'initialize') return resultResponse(id, this.initialize(session, params));
+    if (method === 'ping') return resultResponse(id, {});
+    if (!session.protocolVersion) return errorResponse(id, RPC.INVALID_REQUEST, 'NOT_INITIALIZED: send initialize first');
+    switch (method) {
+      case 'tools/list': {
+        const tools = [...this.catalog.tools.values()].map((t) => t.definition);
+        return resultResponse(id, paginate(this.deps.policyFor(session).visibleTools(session.principal, tools), params?.cursor, 'tools'));
+      }
+      case 'prompts/list':
+        return resultResponse(id, paginate([...this.catalog.prompts.values()].map((p) => p.definition), params?.cursor, 'prompts'));
+      case 'resources/list':
+        return resultResponse(id, paginate([...this.catalog.resources.values()].map((r) => r.definition), params?.cursor, 'resources'));
+      case 'resources/templates/list':
+        return resultResponse(id, paginate(this.catalog.templates.map((t) => t.definition), params?.cursor, 'resourceTemplates'));
+      case 'logging/setLevel':
+        return resultResponse(id, this.setLevel(session, params?.level));
+      case 'resources/subscribe':
+      case 'resources/unsubscribe':
+        return resultResponse(id, await this.subscription(session, method, params?.uri));
+      default:
+        return forwardRequest({ ...this.deps, catalog: this.catalog }, session, request, facts);
+    }
+  }
+
+  private initialize(session: ClientSession, params: Record<string, unknown> | undefined): Record<string, unknown> {
+    if (session.protocolVersion) throw new WardenError('INVALID_REQUEST', 'session already initialized');
+    session.protocolVersion = negotiateProtocolVersion(params?.protocolVersion);
+    const caps = params?.capabilities;
+    session.clientCapabilities = typeof caps === 'object' && caps !== null && !Array.isArray(caps) ? (caps as Record<string, unknown>) : {};
+    const info = params?.clientInfo;
+    session.clientInfo = typeof info === 'object' && info !== null ? (info as Record<string, unknown>) : undefined;
+    return {
+      protocolVersion: session.protocolVersion,
+      capabilities: {
+        tools: { listChanged: true },
+        prompts: { listChanged: true },
+        resources: { subscribe: true, listChanged: true },
+        logging: {},
+        completions: {},
+      },
+      serverInfo: SERVER_INFO,
+      instructions: 'Warden is a security gateway: calls are authenticated, checked against policy and audited.',
+    };
+  }
+
+  private setLevel(session: ClientSession, level: unknown): Record<string, unknown> {
+    if (typeof level !== 'string' || !['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'].includes(level)) {
+      throw new WardenError('INVALID_PARAMS', 'level must be an RFC 5424 severity name');
+    }
+    session.logLevel = level;
+    for (const client of this.upstreams.values()) {
+      if (client.state === 'ready' && client.serverCapabilities.logging) {
+        void client.request('logging/setLevel', { level }).catch((error: unknown) => this.options.logger.debug({ err: error }, 'setLevel not relayed'));
+      }
+    }
+    return {};
+  }
+
+  private async subscription(session: ClientSession, method: string, uri: unknown): Promise<Record<string, unknown>> {
+    if (typeof uri !== 'string' || uri.length === 0) throw new WardenError('INVALID_PARAMS', 'uri must be a string');
+    const upstream = this.catalog.resourceOwner(uri) ?? this.soleResourceUpstream();
+    const client = upstream === undefined ? undefined : this.upstreams.get(upstream);
+    if (!client) throw new WardenError('UNKNOWN_RESOURCE', 'no upstream serves this resource');
+    if (method === 'resources/subscribe') {
+      const set = this.subscribers.get(uri) ?? new Set<ClientSession>();
+      if (set.size === 0) await client.request('resources/subscribe', { uri });
+      set.add(session);
+      this.subscribers.set(uri, set);
+      session.subscriptions.add(uri);
+    } else {
+      this.unsubscribe(session, uri);
+    }
+    return {};
+  }
+
+  private unsubscribe(session: ClientSession, uri: string): void {
+    session.subscriptions.delete(uri);
+    const set = this.subscribers.get(uri);
+    if (!set?.delete(session) || set.size > 0) return;
+    this.subscribers.delete(uri);
+    const upstream = this.catalog.resourceOwner(uri) ?? this.soleResourceUpstream();
+    const client = upstream === undefined ? undefined : this.upstreams.get(upstream);
+    void client?.request('resources/unsubscribe', { uri }).catch((error: unknown) => this.options.logger.debug({ err: error }, 'unsubscribe failed'));
+  }
+
+  /** The one upstream offering resources, when there is exactly one (dynamic URIs route there). */
+  soleResourceUpstream(): string | undefined {
+    const withResources = [...this.upstreams.values()].filter((c) => c.serverCapabilities.resources);
+    return withResources.length === 1 ? withResources[0]?.name : undefined;
+  }
+
+  /** Stops taking calls, waits up to `drainMs` for in-flight ones, then closes sessions and upstreams. */
+  async stop(drainMs = 10_000): Promise<void> {
+    this.draining = true;
+    if (this.active > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, drainMs);
+        this.idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    for (const session of [...this.sessions.values()]) this.closeSession(session);
+    await Promise.all([...this.upstreams.values()].map((c) => c.close()));
+  }
+}
+
+/** Maps a thrown value to the JSON-RPC error a client may see: never a stack or an internal detail. */
+export function toErrorResponse(request: JsonRpcRequest, error: unknown, logger: Logger): JsonRpcResponse {
+  if (error instanceof UpstreamRpcError) return errorResponse(request.id, error.code, error.message.slice(0, 1000), error.data);
+  if (error instanceof WardenError) {
+    const code =
+      error.code === 'INVALID_PARAMS' || error.code === 'UNKNOWN_PROMPT' || error.code === 'UNKNOWN_TOOL'
+        ? RPC.INVALID_PARAMS
+        : error.code === 'UNKNOWN_RESOURCE'
+          ? RPC.RESOURCE_NOT_FOUND
+          : error.code === 'METHOD_NOT_FOUND'
+            ? RPC.METHOD_NOT_FOUND
+            : error.code === 'INVALID_REQUEST' || error.code === 'DUPLICATE_REQUEST_ID'
+              ? RPC.INVALID_REQUEST
+              : error.status === 403 || error.status === 429
+                ? RPC.REFUSED
+                : RPC.INTERNAL_ERROR;
+    return errorResponse(request.id, code, `${error.code}: ${error.message}`);
+  }
+  logger.error({ err: error, method: request.method }, 'request failed');
+  return errorResponse(request.id, RPC.INTERNAL_ERROR, 'INTERNAL: internal error');
+}

@@ -1,0 +1,203 @@
+import { WardenError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import { errorResponse, notification, resultResponse } from '../mcp/jsonrpc.js';
+import { RPC, type JsonRpcRequest, type JsonRpcResponse, type ToolResult } from '../mcp/wire.js';
+import { UpstreamRpcError, type UpstreamClient } from '../upstream/index.js';
+import { auditBase, reply, type Reply, type RequestFacts } from './call-context.js';
+import type { Catalog, ToolEntry } from './catalog.js';
+import type { ArgValidatorPort, AuditPort, AuditRecordInput, LimiterPort, MetricsPort, PolicyPort, ResultRedactorPort } from './ports.js';
+import type { ClientSession } from './session.js';
+
+/** Longest Warden waits for a user to approve an `ask` call. */
+export const ASK_TIMEOUT_MS = 120_000;
+
+/** Everything the tools/call pipeline needs. */
+export interface ToolCallDeps {
+  catalog: Catalog;
+  upstreams: Map<string, UpstreamClient>;
+  policyFor(session: ClientSession): PolicyPort;
+  validator: ArgValidatorPort;
+  limiter: LimiterPort | undefined;
+  audit: AuditPort;
+  metrics: MetricsPort | undefined;
+  resultRedactor: ResultRedactorPort | undefined;
+  logger: Logger;
+}
+
+function toolError(code: string, message: string): ToolResult {
+  return { content: [{ type: 'text', text: `${code}: ${message}` }], isError: true };
+}
+
+/**
+ * The path of one tool call: route → rate limit → policy (and ask) → argument check → call → redaction →
+ * durable audit → reply. Denials are tool results with isError; the audit record is committed before the reply
+ * is returned, and if it cannot be, the caller gets AUDIT_WRITE_FAILED instead of the result.
+ */
+export async function callTool(deps: ToolCallDeps, session: ClientSession, request: JsonRpcRequest, facts: RequestFacts): Promise<Reply> {
+  const started = performance.now();
+  const params = request.params;
+  const name = params?.name;
+  const args = params?.arguments ?? {};
+  const record = auditBase(session, request, facts, 'tools/call');
+  if (typeof name !== 'string' || typeof args !== 'object' || args === null || Array.isArray(args)) {
+    record.status = 'denied';
+    record.decision = 'deny';
+    record.errorCode = 'INVALID_PARAMS';
+    return finish(deps, record, started, errorResponse(request.id, RPC.INVALID_PARAMS, 'tools/call needs a string name and object arguments'));
+  }
+  record.tool = name;
+  record.args = args;
+  const entry = deps.catalog.tools.get(name);
+  if (!entry) {
+    record.status = 'denied';
+    record.decision = 'deny';
+    record.errorCode = 'UNKNOWN_TOOL';
+    return finish(deps, record, started, errorResponse(request.id, RPC.INVALID_PARAMS, `Unknown tool: ${name.slice(0, 128)}`));
+  }
+  record.upstream = entry.upstream;
+  let release: (() => void) | undefined;
+  let result: ToolResult;
+  try {
+    release = deps.limiter?.acquire(session.principal.id, name);
+    result = await decideAndCall(deps, session, request, entry, args as Record<string, unknown>, record);
+  } catch (error) {
+    if (error instanceof WardenError && (error.code === 'RATE_LIMITED' || error.code === 'CONCURRENCY_LIMITED')) {
+      deps.metrics?.rateLimited(error.code === 'RATE_LIMITED' ? 'window' : 'concurrency');
+      record.status = 'denied';
+      record.decision = 'deny';
+      record.errorCode = error.code;
+      const retry = error.details?.retryAfterMs;
+      const text = `${error.code}: ${error.message}${typeof retry === 'number' ? `; retry in ${Math.ceil(retry / 1000)} s` : ''}`;
+      return finish(deps, record, started, errorResponse(request.id, RPC.REFUSED, text, { code: error.code, ...error.details }));
+    }
+    result = failureResult(deps, error, record);
+  } finally {
+    release?.();
+  }
+  if (deps.resultRedactor && !result.isError) result = deps.resultRedactor.redactValue(result) as ToolResult;
+  return finish(deps, record, started, resultResponse(request.id, result));
+}
+
+async function decideAndCall(
+  deps: ToolCallDeps,
+  session: ClientSession,
+  request: JsonRpcRequest,
+  entry: ToolEntry,
+  args: Record<string, unknown>,
+  record: AuditRecordInput,
+): Promise<ToolResult> {
+  const decision = deps.policyFor(session).decide(session.principal, { name: entry.name, annotations: entry.definition.annotations }, args);
+  record.rule = decision.rule;
+  if (decision.effect === 'deny') {
+    record.decision = 'deny';
+    record.status = 'denied';
+    record.errorCode = decision.rule === 'error' ? 'POLICY_ERROR' : 'POLICY_DENIED';
+    return toolError(record.errorCode, decision.rule === 'error' ? 'policy evaluation failed; denied' : `denied by policy (${decision.rule})`);
+  }
+  if (decision.effect === 'ask') {
+    const approved = await askUser(session, request, entry.name);
+    record.decision = approved ? 'ask-allow' : 'ask-deny';
+    if (!approved) {
+      record.status = 'denied';
+      record.errorCode = 'POLICY_ASK_DECLINED';
+      return toolError('POLICY_ASK_DECLINED', session.can('elicitation') ? 'the user did not approve the call' : 'approval needed, but the client cannot ask its user');
+    }
+  }
+  deps.validator.validate(entry.definition, args);
+  const controller = new AbortController();
+  if (session.inflight.has(request.id)) throw new WardenError('DUPLICATE_REQUEST_ID');
+  session.inflight.set(request.id, controller);
+  try {
+    const result = entry.builtin
+      ? await entry.builtin.call(args, { signal: controller.signal, requestId: record.correlationId })
+      : await callUpstream(deps, session, request, entry, controller.signal);
+    if (result.isError === true) record.status = 'error';
+    return result;
+  } finally {
+    session.inflight.delete(request.id);
+  }
+}
+
+async function callUpstream(deps: ToolCallDeps, session: ClientSession, request: JsonRpcRequest, entry: ToolEntry, signal: AbortSignal): Promise<ToolResult> {
+  const client = entry.upstream === undefined ? undefined : deps.upstreams.get(entry.upstream);
+  if (!client) throw new WardenError('UPSTREAM_UNAVAILABLE');
+  const params = request.params ?? {};
+  const meta = params._meta;
+  const clientToken = typeof meta === 'object' && meta !== null && 'progressToken' in meta ? meta.progressToken : undefined;
+  const outgoing = entry.originalName === entry.name ? params : { ...params, name: entry.originalName };
+  const onProgress =
+    clientToken === undefined
+      ? undefined
+      : (p: Record<string, unknown>): void => {
+          session.channel.send(notification('notifications/progress', { ...p, progressToken: clientToken }), request.id);
+        };
+  const result = await client.request('tools/call', outgoing, { signal, onProgress, owner: { session, requestId: request.id } });
+  if (!Array.isArray(result.content)) throw new WardenError('UPSTREAM_PROTOCOL', 'upstream tool result has no content array');
+  return result as ToolResult;
+}
+
+async function askUser(session: ClientSession, request: JsonRpcRequest, tool: string): Promise<boolean> {
+  if (!session.can('elicitation')) return false;
+  const answer = await session.request(
+    'elicitation/create',
+    {
+      message: `Warden: allow ${session.principal.id} to call the tool "${tool}"?`,
+      requestedSchema: {
+        type: 'object',
+        properties: { approve: { type: 'boolean', title: 'Approve this call', default: false } },
+        required: ['approve'],
+      },
+    },
+    request.id,
+    AbortSignal.timeout(ASK_TIMEOUT_MS),
+  ).catch(() => undefined);
+  const content = answer?.content;
+  return answer?.action === 'accept' && typeof content === 'object' && content !== null && 'approve' in content && content.approve === true;
+}
+
+function failureResult(deps: ToolCallDeps, error: unknown, record: AuditRecordInput): ToolResult {
+  if (error instanceof WardenError) {
+    record.status = error.code === 'UPSTREAM_TIMEOUT' || error.code === 'TIMEOUT' || error.code.endsWith('_TIMEOUT') ? 'timeout' : 'error';
+    if (error.code === 'ARGS_INVALID' || error.code === 'PIN_MISMATCH' || error.code === 'DUPLICATE_REQUEST_ID') {
+      record.status = 'denied';
+      record.decision = 'deny';
+    }
+    record.errorCode = error.code;
+    return toolError(error.code, error.message);
+  }
+  if (error instanceof UpstreamRpcError) {
+    record.status = 'error';
+    record.errorCode = 'UPSTREAM_ERROR';
+    return toolError('UPSTREAM_ERROR', error.message.slice(0, 500));
+  }
+  deps.logger.error({ err: error, correlationId: record.correlationId }, 'tool call failed');
+  record.status = 'error';
+  record.errorCode = 'INTERNAL';
+  return toolError('INTERNAL', 'internal error');
+}
+
+async function finish(deps: ToolCallDeps, record: AuditRecordInput, started: number, response: JsonRpcResponse): Promise<Reply> {
+  const body = JSON.stringify(response);
+  record.responseBytes = body.length;
+  record.durationMs = performance.now() - started;
+  deps.metrics?.observeCall({
+    tool: record.tool ?? '',
+    upstream: record.upstream ?? 'builtin',
+    decision: record.decision,
+    status: record.status,
+    durationMs: record.durationMs,
+  });
+  try {
+    await deps.audit.append(record);
+  } catch (error) {
+    deps.logger.error({ err: error, correlationId: record.correlationId }, 'audit write failed; reply withheld');
+    return reply(errorResponse(response.id, RPC.INTERNAL_ERROR, 'AUDIT_WRITE_FAILED: audit record could not be written; call refused'));
+  }
+  return 'error' in response && record.errorCode !== undefined && response.error.code === RPC.REFUSED
+    ? { body, httpStatus: 429, retryAfterMs: retryAfter(response.error.data) }
+    : { body };
+}
+
+function retryAfter(data: unknown): number | undefined {
+  return typeof data === 'object' && data !== null && 'retryAfterMs' in data && typeof data.retryAfterMs === 'number' ? data.retryAfterMs : undefined;
+}

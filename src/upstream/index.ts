@@ -1,0 +1,8 @@
+export { UpstreamClient, UpstreamRpcError } from './client.js';
+export type { MessageOrigin, RequestOptions, UpstreamClientOptions, UpstreamState } from './client.js';
+export { childEnvironment, createUpstreamClient, type CreateUpstreamOptions } from './create.js';
+export { StdioTransport, type StdioTransportOptions } from './stdio-transport.js';
+export { StreamableHttpTransport, type StreamableHttpTransportOptions } from './http-transport.js';
+export { SseParser, type SseEvent } from './sse-parser.js';
+export { trackedChildren } from './process-registry.js';
+export type { UpstreamTransport } from './transport.js';
