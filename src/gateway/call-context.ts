@@ -20,7 +20,7 @@ export function auditBase(session: ClientSession, request: JsonRpcRequest, facts
     sessionId: session.id,
     upstream: undefined,
     method,
-    tool: undefined,
+    name: undefined,
     args: undefined,
     decision: 'allow',
     rule: undefined,

@@ -71,7 +71,7 @@ export async function forwardRequest(deps: ToolCallDeps, session: ClientSession,
     const route = routeOf(deps, request);
     audited = route.audited;
     record.upstream = route.client.name;
-    record.tool = route.policyName;
+    record.name = route.policyName;
     record.args = route.params;
     const decision = deps.policyFor(session).decide(session.principal, { name: route.policyName }, route.params);
     record.rule = decision.rule;

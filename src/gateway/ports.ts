@@ -1,5 +1,6 @@
+import type { AuditRecordInput } from '../audit/record.js';
 import type { ToolAnnotations, ToolDefinition } from '../mcp/wire.js';
-import type { AuthMethod, Principal } from '../policy/principal.js';
+import type { Principal } from '../policy/principal.js';
 
 /** A policy decision (see src/policy). */
 export interface PolicyDecision {
@@ -25,26 +26,7 @@ export interface LimiterPort {
   acquire(principalId: string, tool: string): () => void;
 }
 
-/** One audit record, as the gateway hands it over (digest, redaction and chaining happen in src/audit). */
-export interface AuditRecordInput {
-  time: number;
-  correlationId: string;
-  principal: string;
-  authMethod: AuthMethod;
-  clientAddress?: string | undefined;
-  sessionId?: string | undefined;
-  upstream?: string | undefined;
-  method: string;
-  tool?: string | undefined;
-  args?: unknown;
-  decision: 'allow' | 'deny' | 'ask-allow' | 'ask-deny';
-  rule?: string | undefined;
-  status: 'ok' | 'error' | 'denied' | 'timeout';
-  errorCode?: string | undefined;
-  durationMs: number;
-  requestBytes: number;
-  responseBytes: number;
-}
+export type { AuditRecordInput } from '../audit/record.js';
 
 /** What the gateway needs from the audit log: `append` resolves once the record is durable. */
 export interface AuditPort {

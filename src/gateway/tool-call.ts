@@ -45,7 +45,7 @@ export async function callTool(deps: ToolCallDeps, session: ClientSession, reque
     record.errorCode = 'INVALID_PARAMS';
     return finish(deps, record, started, errorResponse(request.id, RPC.INVALID_PARAMS, 'tools/call needs a string name and object arguments'));
   }
-  record.tool = name;
+  record.name = name;
   record.args = args;
   const entry = deps.catalog.tools.get(name);
   if (!entry) {
@@ -181,7 +181,7 @@ async function finish(deps: ToolCallDeps, record: AuditRecordInput, started: num
   record.responseBytes = body.length;
   record.durationMs = performance.now() - started;
   deps.metrics?.observeCall({
-    tool: record.tool ?? '',
+    tool: record.name ?? '',
     upstream: record.upstream ?? 'builtin',
     decision: record.decision,
     status: record.status,

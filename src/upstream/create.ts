@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { isStdioUpstream, type UpstreamConfig } from '../config/index.js';
+import { isStdioUpstream, type StdioUpstreamConfig, type UpstreamConfig } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { UpstreamClient, type UpstreamClientOptions } from './client.js';
 import { StreamableHttpTransport } from './http-transport.js';
@@ -9,12 +9,21 @@ import type { UpstreamTransport } from './transport.js';
 /** Variables a stdio upstream inherits from Warden's own environment; everything else must be listed in config. */
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'TZ'] as const;
 
+/** Rewrites a stdio upstream's command line to run it inside a sandbox. */
+export type SandboxCommand = (
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string | undefined,
+  sandbox: NonNullable<StdioUpstreamConfig['sandbox']>,
+) => { command: string; args: string[] };
+
 /** Options for {@link createUpstreamClient}. */
 export type CreateUpstreamOptions = Omit<UpstreamClientOptions, 'connect' | 'defaultTimeoutMs'> & {
   /** Folder that a relative `cwd` resolves against. */
   baseDir?: string;
   /** Builds the sandboxed command line when `sandbox:` is set (bubblewrap). */
-  sandboxCommand?: ((command: string, args: string[], env: Record<string, string>, cwd: string | undefined) => { command: string; args: string[] }) | undefined;
+  sandboxCommand?: SandboxCommand | undefined;
 };
 
 /** The environment a stdio upstream child receives: a few safe basics plus exactly what its config lists. */
@@ -39,7 +48,7 @@ export function createUpstreamClient(name: string, config: UpstreamConfig, optio
       let args = [...config.args];
       if (config.sandbox) {
         if (!options.sandboxCommand) throw new Error('sandboxCommand missing for a sandboxed upstream');
-        ({ command, args } = options.sandboxCommand(command, args, env, cwd));
+        ({ command, args } = options.sandboxCommand(command, args, env, cwd, config.sandbox));
       }
       return new StdioTransport({ command, args, env, cwd, logger });
     };

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { createRedactor, openAuditLog } from '../audit/index.js';
+import { isLoopbackHost, parseListenAddress, storePath, type WardenConfig } from '../config/index.js';
+import { Gateway } from '../gateway/gateway.js';
+import { createLogger, type Logger } from '../log/index.js';
+import { checkAuthMode, createGuard } from '../guard/index.js';
+import { compilePolicy, createArgValidator } from '../policy/index.js';
+import type { Principal } from '../policy/principal.js';
+import type { SandboxCommand } from '../upstream/index.js';
+import { openSqliteKeyStore } from '../store/sqlite/keys.js';
+import type { ToolFamily } from '../tools/types.js';
+import { createHttpFrontEnd, serveStdio, type HttpFrontEnd } from '../transport/index.js';
+import { createBuiltins } from './builtins.js';
+
+/** Options for {@link startWarden}. */
+export interface StartWardenOptions {
+  logger?: Logger;
+  /** Serve one client over these streams instead of HTTP. */
+  stdio?: { input: Readable; output: Writable };
+}
+
+/** A running Warden. */
+export interface RunningWarden {
+  gateway: Gateway;
+  /** The bound HTTP address (HTTP mode). */
+  address: AddressInfo | undefined;
+  /** Resolves when the stdio client disconnects (stdio mode); never in HTTP mode. */
+  done: Promise<void>;
+  /** Drains in-flight calls, stops every upstream process, flushes the audit log. */
+  stop(): Promise<void>;
+}
+
+/** Wires configuration, guard, policy, audit, built-ins, upstreams and a front end into a running gateway. */
+export async function startWarden(config: WardenConfig, options: StartWardenOptions = {}): Promise<RunningWarden> {
+  const logger = options.logger ?? createLogger({ level: config.logging.level });
+  const listen = parseListenAddress(config.listen.http);
+  const loopback = options.stdio !== undefined || (listen !== undefined && isLoopbackHost(listen.host));
+  checkAuthMode(config.auth, loopback);
+  const file = storePath(config);
+  const keys = openSqliteKeyStore(file);
+  const guard = await createGuard({
+    auth: config.auth,
+    limits: config.limits,
+    keys,
+    listenIsLoopback: loopback,
+    mtls: config.listen.tls?.clientCa !== undefined,
+    onError: (error) => logger.warn({ err: error }, 'guard background task failed'),
+  });
+  const audit = await openAuditLog({
+    file,
+    sealKey: config.audit.sealKey,
+    sealEveryRecords: config.audit.sealEveryRecords,
+    retentionDays: config.audit.retentionDays,
+    redactPatterns: config.redact.patterns,
+  });
+  const families: ToolFamily[] = await createBuiltins(config);
+  const { createMetrics } = await import('../metrics/index.js');
+  const metrics = createMetrics();
+  const gateway = new Gateway({
+    config,
+    logger,
+    builtins: families.flatMap((f) => f.tools),
+    policy: {
+      http: compilePolicy(config.policy, { defaultEffect: config.policy.default ?? 'deny' }),
+      stdio: compilePolicy(config.policy, { defaultEffect: config.policy.default ?? 'allow' }),
+    },
+    validator: createArgValidator(),
+    limiter: guard.limiter,
+    audit,
+    metrics,
+    resultRedactor: config.redact.results ? createRedactor({ patterns: [...config.redact.patterns] }) : undefined,
+    sandboxCommand: await sandboxFor(config),
+  });
+  await gateway.start();
+
+  let front: HttpFrontEnd | undefined;
+  let address: AddressInfo | undefined;
+  let done: Promise<void> = new Promise(() => undefined);
+  if (options.stdio) {
+    const principal: Principal = { id: config.auth.stdioPrincipal, groups: [], scopes: [], authMethod: 'stdio' };
+    done = serveStdio({ gateway, principal, logger, input: options.stdio.input, output: options.stdio.output, correlationId: randomUUID });
+  } else {
+    front = createHttpFrontEnd({ config, gateway, guard, audit, logger, metrics });
+    address = await front.listen();
+    logger.info({ address: `${address.address}:${address.port}` }, 'warden listening');
+  }
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      const closing = front?.close();
+      await gateway.stop();
+      await closing;
+      await Promise.all(families.map((f) => f.close?.()));
+      await guard.close();
+      await audit.close();
+      await keys.close();
+    })());
+  return { gateway, address, done, stop };
+}
+
+async function sandboxFor(config: WardenConfig): Promise<SandboxCommand | undefined> {
+  if (!Object.values(config.upstreams).some((u) => 'command' in u && u.sandbox)) return undefined;
+  const { sandboxedCommand } = await import('../sandbox/index.js');
+  return (command, args, env, cwd, sandbox) =>
+    sandboxedCommand(command, args, { sandbox: { paths: [...sandbox.paths], writable: [...sandbox.writable], network: sandbox.network }, env, cwd });
+}
