@@ -1,13 +1,8 @@
 import { Command } from 'commander';
-import { z } from 'zod';
-import { checkConfigFile, configSchema, formatProblem } from '../config/index.js';
+import { checkConfigFile, formatProblem } from '../config/index.js';
+import { configJsonSchema } from '../config/reference.js';
 import { isWardenError, publicMessage } from '../errors/index.js';
 import { DEFAULT_CONFIG_FILE, processIo, type CliIo } from './io.js';
-
-/** The JSON Schema of warden.yaml, generated from the zod schema (for editors; pinned by a test). */
-export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-}
 
 /** `warden config check`: prints every problem with its location; exit 1 on any error. */
 export async function checkConfig(file: string, io: CliIo = processIo): Promise<number> {

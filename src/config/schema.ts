@@ -16,6 +16,12 @@ const listenSchema = z
     allowedHosts: z.array(z.string()).default([]).describe('Extra Host header values accepted (the listen address and localhost forms always are).'),
     allowedOrigins: z.array(z.string()).default([]).describe('Browser Origins accepted besides the listener’s own.'),
     maxSessions: z.number().int().positive().default(10_000).describe('Most concurrent MCP sessions.'),
+    maxSessionsPerPrincipal: z
+      .number()
+      .int()
+      .positive()
+      .default(256)
+      .describe('Sessions one principal may hold; a new one replaces that principal’s least recently used idle session.'),
     sessionIdleMs: z.number().int().positive().default(30 * 60_000).describe('Sessions idle this long are closed, in milliseconds.'),
     tls: z
       .strictObject({
@@ -32,6 +38,7 @@ const listenSchema = z
     allowedHosts: [],
     allowedOrigins: [],
     maxSessions: 10_000,
+    maxSessionsPerPrincipal: 256,
     sessionIdleMs: 30 * 60_000,
   })
   .describe('Where Warden listens.');

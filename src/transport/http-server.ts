@@ -221,7 +221,7 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     if (message.kind === 'invalid') return rpcError(res, 400, errorResponse(message.id, RPC.INVALID_REQUEST, `Invalid Request: ${message.reason}`), headers);
     let session: ClientSession | undefined;
     if (message.kind === 'request' && message.message.method === 'initialize') {
-      if (gateway.sessions.size >= config.listen.maxSessions) return rpcError(res, 503, wardenErrorBody(new WardenError('TOO_MANY_SESSIONS')), headers);
+      if (!makeRoomFor(auth.principal.id)) return rpcError(res, 503, wardenErrorBody(new WardenError('TOO_MANY_SESSIONS')), headers);
       const channel = new HttpSessionChannel();
       session = gateway.openSession(auth.principal, 'http', channel, auth.clientAddress);
       CHANNELS.set(session, channel);
@@ -256,6 +256,26 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     } finally {
       channel.exchanges.delete(request.id);
     }
+  }
+
+  /**
+   * Keeps one principal from holding more than its share of sessions: past the cap, its least recently used idle
+   * session is closed. Only a principal's own sessions are ever evicted for it.
+   */
+  function makeRoomFor(principalId: string): boolean {
+    if (gateway.sessions.size >= config.listen.maxSessions) return false;
+    let count = 0;
+    let oldest: ClientSession | undefined;
+    for (const session of gateway.sessions.values()) {
+      if (session.transport !== 'http' || session.principal.id !== principalId) continue;
+      count++;
+      if (session.inflight.size === 0 && (!oldest || session.lastActiveMs < oldest.lastActiveMs)) oldest = session;
+    }
+    if (count < config.listen.maxSessionsPerPrincipal) return true;
+    if (!oldest) return false;
+    CHANNELS.get(oldest)?.close();
+    gateway.closeSession(oldest);
+    return true;
   }
 
   const idleTimer = setInterval(() => {

@@ -13,7 +13,9 @@ export function miniUpstream(name: string, extra: Record<string, unknown> = {}):
 }
 
 /** Starts Warden in-process on a loopback port with the given config (auth none, allow-all policy by default). */
-export async function startTestGateway(config: Record<string, unknown>): Promise<RunningWarden & { url: string; dir: string }> {
+export async function startTestGateway(
+  config: Record<string, unknown>,
+): Promise<RunningWarden & { url: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'warden-test-'));
   const full = configFromObject(
     {

@@ -42,7 +42,11 @@ export class TestClient {
   }
 
   async post(body: unknown, extra: Record<string, string> = {}): Promise<PostResult> {
-    const res = await fetch(this.options.url, { method: 'POST', headers: this.headers(extra), body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(this.options.url, {
+      method: 'POST',
+      headers: this.headers(extra),
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const messages: RpcMessage[] = [];
     const type = res.headers.get('content-type') ?? '';
     if (type.startsWith('text/event-stream')) {
@@ -53,8 +57,11 @@ export class TestClient {
     } else {
       await res.text();
     }
-    const requestId = typeof body === 'object' && body !== null && 'id' in body ? (body as { id: unknown }).id : undefined;
-    const response = messages.find((m) => m.method === undefined && (requestId === undefined || m.id === requestId));
+    const requestId =
+      typeof body === 'object' && body !== null && 'id' in body ? (body as { id: unknown }).id : undefined;
+    const response = messages.find(
+      (m) => m.method === undefined && (requestId === undefined || m.id === requestId),
+    );
     return { status: res.status, headers: res.headers, messages, response };
   }
 
@@ -93,7 +100,11 @@ export class TestClient {
       jsonrpc: '2.0',
       id: 0,
       method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: this.options.capabilities ?? {}, clientInfo: { name: 'test', version: '1' } },
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: this.options.capabilities ?? {},
+        clientInfo: { name: 'test', version: '1' },
+      },
     });
     if (r.status !== 200) throw new Error(`initialize failed: ${r.status} ${JSON.stringify(r.messages)}`);
     this.sessionId = r.headers.get('mcp-session-id') ?? undefined;
