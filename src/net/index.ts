@@ -1,0 +1,30 @@
+export {
+  cidrContains,
+  formatIpAddress,
+  normaliseAddress,
+  parseCidr,
+  parseIpAddress,
+  type Cidr,
+  type IpAddress,
+} from './cidr.js';
+export { classifyAddress, embeddedIpv4, type AddressCategory } from './special-ranges.js';
+export {
+  EMPTY_ALLOW_LIST,
+  canonicalHost,
+  isAllowed,
+  parseAllowList,
+  type AddressAllowList,
+  type AddressTarget,
+  type HostAllowEntry,
+} from './allow-list.js';
+export { isForbiddenAddress } from './address-policy.js';
+export {
+  MAX_DNS_ANSWERS,
+  createSafeLookup,
+  resolveChecked,
+  systemResolver,
+  type ResolvedAddress,
+  type Resolver,
+  type SafeLookupOptions,
+} from './safe-lookup.js';
+export { connectGuarded, type ConnectGuardedOptions } from './guarded-connection.js';
