@@ -100,6 +100,7 @@ export const ERROR_CODES = {
   OSC_ADDRESS_DENIED: { status: 403, message: 'OSC address not allowed' },
   OSC_BAD_ARGS: { status: 400, message: 'invalid OSC arguments' },
   OSC_TIMEOUT: { status: 504, message: 'no OSC reply in time' },
+  OSC_SEND_FAILED: { status: 502, message: 'OSC message could not be sent' },
   // audit and store
   AUDIT_WRITE_FAILED: { status: 503, message: 'audit record could not be written; call refused' },
   AUDIT_CHAIN_BROKEN: { status: 500, message: 'audit chain verification failed' },
