@@ -91,6 +91,7 @@ export async function startWarden(config: WardenConfig, options: StartWardenOpti
     (stopping ??= (async () => {
       const closing = front?.close();
       await gateway.stop();
+      front?.terminate();
       await closing;
       await Promise.all(families.map((f) => f.close?.()));
       await guard.close();

@@ -36,7 +36,15 @@ export function buildSandboxedCommand(
   // The working directory and a program outside the system must be visible, but only read-only.
   if (options.cwd !== undefined && !isCovered(cwd, visible)) readOnly.push(cwd);
   if (isAbsolute(command) && !isSystemPath(command) && !isCovered(command, visible)) readOnly.push(command);
-  const argv = bwrapArgv({ command, args, readOnly, writable, network: options.sandbox.network, env: options.env, cwd });
+  const argv = bwrapArgv({
+    command,
+    args,
+    readOnly,
+    writable,
+    network: options.sandbox.network,
+    env: options.env,
+    cwd,
+  });
   return { command: bwrap, args: argv };
 }
 

@@ -34,8 +34,10 @@ export interface HttpFrontEnd {
   server: Server;
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
-  /** Stops accepting connections and ends open streams. */
+  /** Stops accepting connections and ends open streams; resolves when every connection has closed. */
   close(): Promise<void>;
+  /** Ends every remaining connection at once (after in-flight calls have drained). */
+  terminate(): void;
 }
 
 const CHANNELS = new WeakMap<ClientSession, HttpSessionChannel>();
@@ -311,5 +313,6 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
         server.close(() => resolve());
         server.closeIdleConnections();
       }),
+    terminate: () => server.closeAllConnections(),
   };
 }

@@ -1,0 +1,55 @@
+import type { ProgramKnowledge } from '../program-knowledge.js';
+
+/** ssh/scp/sftp: options that run local commands (ProxyCommand, LocalCommand), load configs or forward ports. */
+export const SSH: ProgramKnowledge = {
+  deny: ['-o', '-F', '-J', '-w', '-L', '-R', '-D', '-S', '-W', '-M', '-E'],
+};
+
+/** rsync: remote shells and remote paths, batch files, daemon mode and link-following copies. */
+export const RSYNC: ProgramKnowledge = {
+  deny: [
+    '-e',
+    '--rsh',
+    '--rsync-path',
+    '-M',
+    '--remote-option',
+    '--write-batch',
+    '--only-write-batch',
+    '--read-batch',
+    '--daemon',
+    '--config',
+    '-L',
+    '--copy-links',
+    '--copy-unsafe-links',
+    '-k',
+    '--copy-dirlinks',
+    '-K',
+    '--keep-dirlinks',
+  ],
+};
+
+/** man: pagers, preprocessors, browsers and alternative configs run programs. */
+export const MAN: ProgramKnowledge = {
+  deny: [
+    '-P',
+    '--pager',
+    '-p',
+    '--preprocessor',
+    '-H',
+    '--html',
+    '-C',
+    '--config-file',
+    '-X',
+    '--gxditview',
+    '-T',
+    '--troff-device',
+    '-Z',
+    '--ditroff',
+    '-t',
+    '--troff',
+    '-l',
+    '--local-file',
+    '-M',
+    '--manpath',
+  ],
+};
