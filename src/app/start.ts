@@ -10,6 +10,8 @@ import { compilePolicy, createArgValidator } from '../policy/index.js';
 import type { Principal } from '../policy/principal.js';
 import type { SandboxCommand } from '../upstream/index.js';
 import { openSqliteKeyStore } from '../store/sqlite/keys.js';
+import { openSqlitePinStore } from '../store/sqlite/pins.js';
+import { createPinning } from '../pinning/index.js';
 import type { ToolFamily } from '../tools/types.js';
 import { createHttpFrontEnd, serveStdio, type HttpFrontEnd } from '../transport/index.js';
 import { createBuiltins } from './builtins.js';
@@ -55,6 +57,7 @@ export async function startWarden(config: WardenConfig, options: StartWardenOpti
     retentionDays: config.audit.retentionDays,
     redactPatterns: config.redact.patterns,
   });
+  const pins = openSqlitePinStore(file);
   const families: ToolFamily[] = await createBuiltins(config);
   const { createMetrics } = await import('../metrics/index.js');
   const metrics = createMetrics();
@@ -72,6 +75,7 @@ export async function startWarden(config: WardenConfig, options: StartWardenOpti
     metrics,
     resultRedactor: config.redact.results ? createRedactor({ patterns: [...config.redact.patterns] }) : undefined,
     sandboxCommand: await sandboxFor(config),
+    pinning: createPinning({ store: pins, mode: config.pinning.mode }),
   });
   await gateway.start();
 
@@ -97,6 +101,7 @@ export async function startWarden(config: WardenConfig, options: StartWardenOpti
       await guard.close();
       await audit.close();
       await keys.close();
+      pins.close();
     })());
   return { gateway, address, done, stop };
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
 import { initCommand } from './init.js';
+import { pinsCommand } from './pins.js';
 import { serveCommand } from './serve.js';
 
 /** Builds the `warden` program; each subcommand lives in its own file. */
@@ -17,6 +18,7 @@ export async function buildProgram(): Promise<Command> {
   program.addCommand(serveCommand(setExitCode));
   program.addCommand(initCommand(setExitCode));
   program.addCommand(configCommand(setExitCode));
+  program.addCommand(pinsCommand(setExitCode));
   program.addCommand(auditCommand());
   const [{ keysCommand }, { policyCommand }] = await Promise.all([import('./keys.js'), import('./policy.js')]);
   program.addCommand(keysCommand());

@@ -105,6 +105,15 @@ export const configSchema = z
     builtins: builtinsConfigSchema,
     limits: limitsConfigSchema,
     policy: policyConfigSchema,
+    pinning: z
+      .strictObject({
+        mode: z
+          .enum(['tofu', 'off'])
+          .default('tofu')
+          .describe('tofu: pin each upstream tool definition when first seen; a changed definition is hidden and refused until approved with "warden pins approve".'),
+      })
+      .default({ mode: 'tofu' })
+      .describe('Tool-definition pinning against rug pulls.'),
     audit: auditSchema,
     redact: redactSchema,
     logging: z

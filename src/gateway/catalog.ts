@@ -16,6 +16,8 @@ export interface ToolEntry {
   /** Upstream name, or undefined for a built-in. */
   upstream: string | undefined;
   builtin: BuiltinTool | undefined;
+  /** The upstream changed this tool's definition since it was pinned: hidden and refused until approved. */
+  drifted: boolean;
 }
 
 /** A prompt and its source. */
@@ -34,6 +36,8 @@ export interface UpstreamListing {
   prompts: Record<string, unknown>[];
   resources: Record<string, unknown>[];
   resourceTemplates: Record<string, unknown>[];
+  /** Original names of tools whose definitions no longer match their pins. */
+  drifted?: ReadonlySet<string> | undefined;
 }
 
 /** The merged view of every source: lookups by final name are single Map reads on the hot path. */
@@ -92,14 +96,14 @@ export class Catalog {
     };
     for (const tool of this.builtins) {
       const name = tool.definition.name;
-      claim(tools, name, { name, definition: tool.definition, originalName: name, upstream: undefined, builtin: tool }, 'tool');
+      claim(tools, name, { name, definition: tool.definition, originalName: name, upstream: undefined, builtin: tool, drifted: false }, 'tool');
     }
     for (const l of this.listings.values()) {
       const rename = (n: string): string => (l.prefix ? `${l.upstream}${PREFIX_SEPARATOR}${n}` : n);
       for (const def of l.tools) {
         const name = rename(def.name);
         const definition = name === def.name ? def : { ...def, name };
-        claim(tools, name, { name, definition, originalName: def.name, upstream: l.upstream, builtin: undefined }, 'tool');
+        claim(tools, name, { name, definition, originalName: def.name, upstream: l.upstream, builtin: undefined, drifted: l.drifted?.has(def.name) ?? false }, 'tool');
       }
       for (const def of l.prompts) {
         if (typeof def.name !== 'string') continue;

@@ -3,8 +3,9 @@ import { WardenError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { errorResponse, notification, resultResponse } from '../mcp/jsonrpc.js';
 import { negotiateProtocolVersion } from '../mcp/protocol.js';
-import { RPC, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../mcp/wire.js';
+import { RPC, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse, type ToolDefinition } from '../mcp/wire.js';
 import type { Principal } from '../policy/principal.js';
+import type { Pinning } from '../pinning/index.js';
 import type { BuiltinTool } from '../tools/types.js';
 import { createUpstreamClient, UpstreamRpcError, type CreateUpstreamOptions, type UpstreamClient } from '../upstream/index.js';
 import { reply, type Reply, type RequestFacts } from './call-context.js';
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   metrics?: MetricsPort | undefined;
   resultRedactor?: ResultRedactorPort | undefined;
   sandboxCommand?: CreateUpstreamOptions['sandboxCommand'];
+  /** Tool-definition pins; absent means no pinning. */
+  pinning?: Pinning | undefined;
 }
 
 /** The aggregation of every upstream and built-in tool behind one MCP server face. */
@@ -79,6 +82,7 @@ export class Gateway {
       audit: options.audit,
       metrics: options.metrics,
       resultRedactor: options.resultRedactor,
+      pinning: options.pinning,
       logger,
     };
   }
@@ -90,7 +94,7 @@ export class Gateway {
       [...this.upstreams.values()].map(async (client): Promise<UpstreamListing | undefined> => {
         try {
           await client.start();
-          return await fetchListing(client, this.prefixOf(client.name));
+          return this.pinned(await fetchListing(client, this.prefixOf(client.name)));
         } catch (error) {
           this.options.logger.error({ upstream: client.name, err: error }, 'upstream did not start; retrying in the background');
           return undefined;
@@ -100,6 +104,15 @@ export class Gateway {
     const built = Catalog.build(this.options.builtins, listings.filter((l): l is UpstreamListing => l !== undefined));
     this.catalog = built;
     this.deps.catalog = built;
+  }
+
+  /** Marks the tools whose definitions differ from their pins (and pins the ones seen for the first time). */
+  private pinned(listing: UpstreamListing): UpstreamListing {
+    const drifts = this.options.pinning?.check(listing.upstream, listing.tools) ?? [];
+    for (const d of drifts) {
+      this.options.logger.warn({ upstream: d.upstream, tool: d.tool, pinned: d.pinnedHash, now: d.currentHash }, 'tool definition changed since it was pinned; hidden until approved');
+    }
+    return drifts.length === 0 ? listing : { ...listing, drifted: new Set(drifts.map((d) => d.tool)) };
   }
 
   private prefixOf(name: string): boolean {
@@ -120,7 +133,7 @@ export class Gateway {
     const client = this.upstreams.get(name);
     if (!client || client.state !== 'ready') return;
     try {
-      const listing = await fetchListing(client, this.prefixOf(name));
+      const listing = this.pinned(await fetchListing(client, this.prefixOf(name)));
       const collision = this.catalog.replace(listing);
       if (collision) this.options.logger.error({ upstream: name, err: collision }, 'upstream listing refused');
     } catch (error) {
@@ -202,7 +215,8 @@ export class Gateway {
     if (!session.protocolVersion) return errorResponse(id, RPC.INVALID_REQUEST, 'NOT_INITIALIZED: send initialize first');
     switch (method) {
       case 'tools/list': {
-        const tools = [...this.catalog.tools.values()].map((t) => t.definition);
+        const tools: ToolDefinition[] = [];
+        for (const t of this.catalog.tools.values()) if (!t.drifted) tools.push(t.definition);
         return resultResponse(id, paginate(this.deps.policyFor(session).visibleTools(session.principal, tools), params?.cursor, 'tools'));
       }
       case 'prompts/list':

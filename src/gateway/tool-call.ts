@@ -1,5 +1,6 @@
 import { WardenError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import type { Pinning } from '../pinning/index.js';
 import { errorResponse, notification, resultResponse } from '../mcp/jsonrpc.js';
 import { RPC, type JsonRpcRequest, type JsonRpcResponse, type ToolResult } from '../mcp/wire.js';
 import { UpstreamRpcError, type UpstreamClient } from '../upstream/index.js';
@@ -21,6 +22,7 @@ export interface ToolCallDeps {
   audit: AuditPort;
   metrics: MetricsPort | undefined;
   resultRedactor: ResultRedactorPort | undefined;
+  pinning: Pinning | undefined;
   logger: Logger;
 }
 
@@ -102,6 +104,11 @@ async function decideAndCall(
       record.errorCode = 'POLICY_ASK_DECLINED';
       return toolError('POLICY_ASK_DECLINED', session.can('elicitation') ? 'the user did not approve the call' : 'approval needed, but the client cannot ask its user');
     }
+  }
+  if (entry.drifted) {
+    // An approval made with `warden pins approve` since the listing takes effect at once.
+    if (entry.upstream !== undefined && deps.pinning?.isApproved(entry.upstream, entry.originalName, entry.definition)) entry.drifted = false;
+    else throw new WardenError('PIN_MISMATCH', 'tool definition changed since it was pinned; approve it with "warden pins approve"');
   }
   deps.validator.validate(entry.definition, args);
   const controller = new AbortController();
