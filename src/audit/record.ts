@@ -108,7 +108,8 @@ function count(value: unknown, field: string, integer: boolean): number {
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
   const found = allowed.find((a) => a === value);
-  if (found === undefined) throw new TypeError(`audit record field ${field} is not one of ${allowed.join(', ')}`);
+  if (found === undefined)
+    throw new TypeError(`audit record field ${field} is not one of ${allowed.join(', ')}`);
   return found;
 }
 

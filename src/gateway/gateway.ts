@@ -67,7 +67,7 @@ export class Gateway {
           sandboxCommand: options.sandboxCommand,
           capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
           clientInfo: { name: 'warden', version: SERVER_INFO.version },
-          onRequest: (method, params, origin) => relayRequest(name, method, params, origin),
+          onRequest: (method, params, origin, signal) => relayRequest(name, method, params, origin, signal),
           onNotification: (method, params, origin) => relayNotification(this.sinks, name, method, params, origin),
           onStateChange: (state) => this.onUpstreamState(name, state),
         }),

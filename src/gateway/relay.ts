@@ -16,7 +16,13 @@ const REQUEST_CAPABILITY: Record<string, string> = {
 };
 
 /** Relays a request from an upstream (sampling, elicitation, roots) to the client whose call caused it. */
-export async function relayRequest(upstream: string, method: string, params: Record<string, unknown> | undefined, origin: MessageOrigin): Promise<Record<string, unknown>> {
+export async function relayRequest(
+  upstream: string,
+  method: string,
+  params: Record<string, unknown> | undefined,
+  origin: MessageOrigin,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
   const capability = REQUEST_CAPABILITY[method];
   if (capability === undefined) throw new WardenError('METHOD_NOT_FOUND', `Warden does not relay ${method.slice(0, 64)}`);
   const owner = attribute(origin);
@@ -28,7 +34,7 @@ export async function relayRequest(upstream: string, method: string, params: Rec
     if (method === 'roots/list') return { roots: [] };
     throw new WardenError('CLIENT_CAPABILITY_MISSING', `the client does not support ${capability}`);
   }
-  return owner.session.request(method, params, owner.requestId);
+  return owner.session.request(method, params, owner.requestId, signal);
 }
 
 /** True when a log message at `level` passes the session's logging/setLevel threshold. */

@@ -32,7 +32,7 @@ export interface UpstreamClientOptions {
   /** Makes a fresh transport; called at start and on every restart. */
   connect: () => UpstreamTransport;
   /** Handles requests the server sends (sampling, elicitation, roots). Throw a WardenError to refuse. */
-  onRequest?: (method: string, params: Record<string, unknown> | undefined, origin: MessageOrigin) => Promise<Record<string, unknown>>;
+  onRequest?: (method: string, params: Record<string, unknown> | undefined, origin: MessageOrigin, signal: AbortSignal) => Promise<Record<string, unknown>>;
   onNotification?: (method: string, params: Record<string, unknown> | undefined, origin: MessageOrigin) => void;
   onStateChange?: (state: UpstreamState, reason?: string) => void;
   /** Restart after a crash, with exponential backoff and jitter. @default true */
@@ -71,6 +71,8 @@ export class UpstreamClient {
   private transport: UpstreamTransport | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Requests the server made of Warden that are still being answered, so the server can cancel them. */
+  private readonly incoming = new Map<JsonRpcId, AbortController>();
   private failures = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private readyWaiters: Array<() => void> = [];
@@ -270,6 +272,11 @@ export class UpstreamClient {
       }
       case 'notification': {
         const { method, params } = c.message;
+        if (method === 'notifications/cancelled') {
+          const id = params?.requestId;
+          if (typeof id === 'string' || typeof id === 'number') this.incoming.get(id)?.abort();
+          return;
+        }
         if (method === 'notifications/progress' && params) {
           const token = params.progressToken;
           const entry = typeof token === 'number' ? this.pending.get(token) : undefined;
@@ -295,14 +302,20 @@ export class UpstreamClient {
     } else if (!this.options.onRequest) {
       response = errorResponse(request.id, RPC.METHOD_NOT_FOUND, 'Method not found');
     } else {
+      const controller = new AbortController();
+      this.incoming.set(request.id, controller);
       try {
-        response = resultResponse(request.id, await this.options.onRequest(request.method, request.params, this.origin(related)));
+        response = resultResponse(request.id, await this.options.onRequest(request.method, request.params, this.origin(related), controller.signal));
       } catch (error) {
         response = error instanceof UpstreamRpcError
           ? errorResponse(request.id, error.code, error.message, error.data)
           : errorResponse(request.id, error instanceof WardenError && error.code === 'METHOD_NOT_FOUND' ? RPC.METHOD_NOT_FOUND : RPC.INTERNAL_ERROR,
               error instanceof WardenError ? `${error.code}: ${error.message}` : 'internal error');
+      } finally {
+        this.incoming.delete(request.id);
       }
+      // A cancelled request gets no response (MCP cancellation).
+      if (controller.signal.aborted) return;
     }
     await this.transport?.send(response).catch((error: unknown) => {
       this.options.logger.debug({ upstream: this.name, err: error }, 'response to upstream not delivered');

@@ -88,6 +88,12 @@ export class StreamableHttpTransport implements UpstreamTransport {
       res.resume();
       throw new WardenError('UPSTREAM_ERROR', `upstream answered HTTP ${res.statusCode ?? 0}`);
     }
+    // The standalone GET stream carries what the server sends outside a request (elicitation, list changes); it
+    // opens once the session is initialized, whatever the notification itself was answered with.
+    if (!this.getStreamStarted && 'method' in message && message.method === 'notifications/initialized') {
+      this.getStreamStarted = true;
+      void this.openGetStream(undefined, undefined, 0);
+    }
     const type = String(res.headers['content-type'] ?? '');
     if (res.statusCode === 202 || requestId === undefined && !type) {
       res.resume();
@@ -99,10 +105,6 @@ export class StreamableHttpTransport implements UpstreamTransport {
       this.onmessageBatch(await readJson(res), requestId);
     } else {
       res.resume();
-    }
-    if (isInitialize === false && !this.getStreamStarted && 'method' in message && message.method === 'notifications/initialized') {
-      this.getStreamStarted = true;
-      void this.openGetStream(undefined, undefined, 0);
     }
   }
 

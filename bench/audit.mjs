@@ -1,0 +1,203 @@
+// B4 and B6 (audit part): durable append throughput and latency, and `warden audit verify` speed, against dist/.
+//   node bench/audit.mjs [--quick] [--records N]
+// Prints one JSON object (last line): recordsPerS (sustained, durable), addedP99Ms (append→commit latency at a
+// paced rate, the latency a call waits for its record), saturated latencies, and verifyRecordsPerS over ≥ 1M
+// records (200k with --quick). Every store lives in a fresh directory under the OS temp dir, removed afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import console from 'node:console';
+import { URL } from 'node:url';
+
+const DIST = new URL('../dist/', import.meta.url);
+const { openAuditLog, verifyAudit } = await import(new URL('audit/index.js', DIST).href);
+const { openSqlite } = await import(new URL('store/sqlite/open.js', DIST).href);
+const { AUDIT_MIGRATIONS } = await import(new URL('store/sqlite/audit-schema.js', DIST).href);
+const { createAuditWriter } = await import(new URL('store/sqlite/audit-writer.js', DIST).href);
+const { prepareRecord } = await import(new URL('audit/prepare.js', DIST).href);
+const { normaliseRecord } = await import(new URL('audit/record.js', DIST).href);
+const { createRedactor } = await import(new URL('audit/redact.js', DIST).href);
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, records: { type: 'string' } },
+});
+const QUICK = values.quick;
+const SUSTAIN_MS = QUICK ? 2_000 : 10_000;
+const WARMUP_MS = QUICK ? 300 : 2_000;
+const IN_FLIGHT = 4096;
+const PACED_RATE_PER_S = 10_000;
+const PACED_MS = QUICK ? 1_000 : 5_000;
+const VERIFY_RECORDS = values.records ? Number(values.records) : QUICK ? 200_000 : 1_000_000;
+const SEAL_KEY = 'bench-seal-key';
+
+/** A typical tools/call record (~100-byte arguments). */
+function record(i) {
+  return {
+    time: Date.now(),
+    correlationId: `bench-${i}`,
+    principal: 'bench',
+    authMethod: 'api-key',
+    clientAddress: '127.0.0.1',
+    sessionId: 'session-bench',
+    method: 'tools/call',
+    name: 'echo',
+    args: { message: `hello ${i}`, path: '/workspace/notes/today.md', options: { mode: 'r' } },
+    decision: 'allow',
+    rule: 'rules[0]',
+    status: 'ok',
+    durationMs: 0.2,
+    requestBytes: 110,
+    responseBytes: 140,
+  };
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Closed loop: IN_FLIGHT appends outstanding at all times; returns committed records/s and latencies. */
+async function sustained(dir) {
+  const log = await openAuditLog({ file: join(dir, 'sustained.db'), sealKey: SEAL_KEY });
+  let i = 0;
+  let measuring = false;
+  let stop = false;
+  let committed = 0;
+  const latencies = [];
+  let outstanding = 0;
+  let settled;
+  const done = new Promise((resolve) => (settled = resolve));
+  const one = () => {
+    if (stop) {
+      if (outstanding === 0) settled();
+      return;
+    }
+    const start = performance.now();
+    outstanding++;
+    log.append(record(i++)).then(
+      () => {
+        outstanding--;
+        if (measuring) {
+          committed++;
+          latencies.push(performance.now() - start);
+        }
+        one();
+      },
+      (error) => {
+        console.error(String(error));
+        process.exitCode = 1;
+        stop = true;
+        outstanding--;
+      },
+    );
+  };
+  for (let k = 0; k < IN_FLIGHT; k++) one();
+  await delay(WARMUP_MS);
+  measuring = true;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  await delay(SUSTAIN_MS);
+  measuring = false;
+  const cpu = process.cpuUsage(cpu0);
+  const elapsedS = (performance.now() - t0) / 1000;
+  stop = true;
+  await done;
+  const stats = log.stats();
+  await log.close();
+  latencies.sort((a, b) => a - b);
+  return {
+    recordsPerS: Math.round(committed / elapsedS),
+    records: committed,
+    batches: stats.batches,
+    // CPU of the whole process (main thread and writer) per committed record: steadier than rates on a busy host.
+    cpuMicrosPerRecord: Math.round(((cpu.user + cpu.system) / committed) * 100) / 100,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
+/** Open loop at PACED_RATE_PER_S: the wait a call's reply spends on its own record. */
+async function paced(dir) {
+  const log = await openAuditLog({ file: join(dir, 'paced.db'), sealKey: SEAL_KEY });
+  const latencies = [];
+  const pending = [];
+  const tickMs = 1;
+  const perTick = PACED_RATE_PER_S / 1000;
+  const t0 = performance.now();
+  let sent = 0;
+  while (performance.now() - t0 < PACED_MS) {
+    const due = Math.floor(((performance.now() - t0) / 1000) * PACED_RATE_PER_S);
+    for (; sent < due; sent++) {
+      const start = performance.now();
+      pending.push(log.append(record(sent)).then(() => latencies.push(performance.now() - start)));
+    }
+    await delay(tickMs);
+  }
+  await Promise.all(pending);
+  await log.close();
+  latencies.sort((a, b) => a - b);
+  return {
+    ratePerS: PACED_RATE_PER_S,
+    records: sent,
+    perTick,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
+/** Builds VERIFY_RECORDS sealed records with the real writer (bulk, fsync off), then times verify. */
+async function verifySpeed(dir) {
+  const file = join(dir, 'verify.db');
+  const db = openSqlite(file, AUDIT_MIGRATIONS, { synchronous: 'NORMAL' });
+  db.pragma('synchronous = OFF');
+  const writer = createAuditWriter(db, { sealKey: SEAL_KEY, sealEveryRecords: 1000 });
+  const redactor = createRedactor();
+  const batch = Array.from({ length: 1000 }, (_, k) => prepareRecord(normaliseRecord(record(k)), redactor));
+  const tb = performance.now();
+  for (let n = 0; n < VERIFY_RECORDS; n += batch.length) writer.appendBatch(batch, Date.now());
+  const buildS = (performance.now() - tb) / 1000;
+  db.close();
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const result = await verifyAudit(file, { sealKey: SEAL_KEY });
+  const cpu = process.cpuUsage(cpu0);
+  const elapsedS = (performance.now() - t0) / 1000;
+  if (!result.ok) throw new Error(`verify failed: ${JSON.stringify(result.firstBad)}`);
+  return {
+    records: result.records,
+    seals: result.seals,
+    seconds: elapsedS,
+    recordsPerS: Math.round(result.records / elapsedS),
+    buildRecordsPerS: Math.round(result.records / buildS),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'warden-audit-bench-'));
+try {
+  const sat = await sustained(dir);
+  const pace = await paced(dir);
+  const ver = await verifySpeed(dir);
+  const out = {
+    target: 'B4/B6-audit',
+    quick: QUICK,
+    recordsPerS: sat.recordsPerS,
+    addedP50Ms: pace.p50Ms,
+    addedP99Ms: pace.p99Ms,
+    pacedRatePerS: pace.ratePerS,
+    saturatedP50Ms: sat.p50Ms,
+    saturatedP99Ms: sat.p99Ms,
+    sustained: sat,
+    verifyRecordsPerS: ver.recordsPerS,
+    verify: ver,
+    cpus: (await import('node:os')).availableParallelism(),
+    loadavg: (await import('node:os')).loadavg(),
+  };
+  console.log(JSON.stringify(out));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

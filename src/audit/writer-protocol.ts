@@ -1,0 +1,37 @@
+import type { NormalisedRecord } from './record.js';
+
+/** Settings the writer thread starts with (its workerData). */
+export interface WriterSettings {
+  file: string;
+  sealKey?: string | undefined;
+  sealEveryRecords: number;
+  retentionDays?: number | undefined;
+  redactPatterns: readonly string[];
+  pruneIntervalMs: number;
+}
+
+/** Messages from the main thread to the writer thread. */
+export type WriterRequest =
+  | { type: 'append'; id: number; records: NormalisedRecord[] }
+  | { type: 'prune'; id: number }
+  | { type: 'close'; id: number };
+
+/** Messages from the writer thread back. */
+export type WriterReply =
+  | { type: 'ready'; seq: number }
+  | { type: 'ack'; id: number; seq: number; count: number }
+  | { type: 'fail'; id: number; message: string };
+
+/** Parses a message from the writer thread; the thread is ours, so this guards against drift, not attack. */
+export function parseWriterReply(value: unknown): WriterReply | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.type === 'ready' && typeof v.seq === 'number') return { type: 'ready', seq: v.seq };
+  if (typeof v.id !== 'number') return undefined;
+  if (v.type === 'ack' && typeof v.seq === 'number' && typeof v.count === 'number') {
+    return { type: 'ack', id: v.id, seq: v.seq, count: v.count };
+  }
+  if (v.type === 'fail' && typeof v.message === 'string')
+    return { type: 'fail', id: v.id, message: v.message };
+  return undefined;
+}

@@ -1,0 +1,50 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { AUDIT_MIGRATIONS } from '../store/sqlite/audit-schema.js';
+import { createAuditWriter } from '../store/sqlite/audit-writer.js';
+import { openSqlite } from '../store/sqlite/open.js';
+import { prepareRecord } from './prepare.js';
+import { createRedactor } from './redact.js';
+import type { WriterReply, WriterRequest, WriterSettings } from './writer-protocol.js';
+
+// The entry of the audit writer thread: it owns its own connection so that fsync never blocks the event loop.
+const port = parentPort;
+if (port === null) throw new Error('writer-worker must run in a worker thread');
+const settings = workerData as WriterSettings;
+const db = openSqlite(settings.file, AUDIT_MIGRATIONS, { synchronous: 'FULL' });
+const writer = createAuditWriter(db, settings);
+const redactor = createRedactor({ patterns: settings.redactPatterns });
+const reply = (message: WriterReply): void => port.postMessage(message);
+const failure = (error: unknown): string => (error instanceof Error ? error.message : 'audit writer failed');
+
+writer.prune(Date.now());
+const pruneTimer =
+  settings.retentionDays === undefined ? undefined : setInterval(() => runPrune(), settings.pruneIntervalMs);
+pruneTimer?.unref();
+
+function runPrune(): number {
+  return writer.prune(Date.now());
+}
+
+port.on('message', (message: WriterRequest) => {
+  try {
+    if (message.type === 'append') {
+      const head = writer.appendBatch(
+        message.records.map((r) => prepareRecord(r, redactor)),
+        Date.now(),
+      );
+      reply({ type: 'ack', id: message.id, seq: head.seq, count: message.records.length });
+    } else if (message.type === 'prune') {
+      reply({ type: 'ack', id: message.id, seq: writer.head().seq, count: runPrune() });
+    } else {
+      writer.sealHead(Date.now());
+      if (pruneTimer) clearInterval(pruneTimer);
+      db.close();
+      reply({ type: 'ack', id: message.id, seq: writer.head().seq, count: 0 });
+      port.close();
+    }
+  } catch (error) {
+    reply({ type: 'fail', id: message.id, message: failure(error) });
+  }
+});
+
+reply({ type: 'ready', seq: writer.head().seq });

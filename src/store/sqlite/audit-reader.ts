@@ -1,0 +1,131 @@
+import type Database from 'better-sqlite3';
+import { AUDIT_DECISIONS, AUDIT_STATUSES, type AuditRecord } from '../../audit/record.js';
+import { AUDIT_COLUMNS } from './audit-schema.js';
+
+/** A seal as stored: the sealed head and its MAC. */
+export interface StoredSeal {
+  seq: number;
+  hash: string;
+  mac: string;
+}
+
+/** The retention anchor: where the remaining chain starts. */
+export interface StoredAnchor {
+  seq: number;
+  hash: string;
+  mac: string | null;
+}
+
+const SELECT_COLUMNS = AUDIT_COLUMNS.join(', ');
+
+/** Streams stored records as raw column arrays (AUDIT_COLUMNS order) with fromSeq <= seq <= toSeq, in seq order. */
+export function iterateRawRecords(
+  db: Database.Database,
+  fromSeq = 0,
+  toSeq = Number.MAX_SAFE_INTEGER,
+): IterableIterator<unknown[]> {
+  const statement = db
+    .prepare(`SELECT ${SELECT_COLUMNS} FROM audit_records WHERE seq >= ? AND seq <= ? ORDER BY seq`)
+    .raw(true);
+  return statement.iterate(fromSeq, toSeq) as IterableIterator<unknown[]>;
+}
+
+/** Every seal, keyed by sequence number. */
+export function readSeals(db: Database.Database): Map<number, StoredSeal> {
+  const seals = new Map<number, StoredSeal>();
+  for (const row of db.prepare('SELECT seq, hash, mac FROM audit_seals ORDER BY seq').iterate()) {
+    const r = row as Record<string, unknown>;
+    if (typeof r.seq === 'number' && typeof r.hash === 'string' && typeof r.mac === 'string') {
+      seals.set(r.seq, { seq: r.seq, hash: r.hash, mac: r.mac });
+    }
+  }
+  return seals;
+}
+
+/** The retention anchor, if records were ever pruned. */
+export function readAnchor(db: Database.Database): StoredAnchor | undefined {
+  const row: unknown = db.prepare('SELECT seq, hash, mac FROM audit_anchor WHERE id = 1').get();
+  if (typeof row !== 'object' || row === null) return undefined;
+  const { seq, hash, mac } = row as Record<string, unknown>;
+  if (typeof seq !== 'number' || typeof hash !== 'string') return undefined;
+  return { seq, hash, mac: typeof mac === 'string' ? mac : null };
+}
+
+/** Parses one raw row (AUDIT_COLUMNS order); undefined when a column has the wrong type or value. */
+export function parseRawRecord(row: readonly unknown[]): AuditRecord | undefined {
+  const seq = row[0],
+    time = row[1],
+    correlationId = row[2],
+    principal = row[3],
+    authMethod = row[4];
+  const clientAddress = row[5],
+    sessionId = row[6],
+    upstream = row[7],
+    method = row[8],
+    name = row[9];
+  const argsDigest = row[10],
+    args = row[11],
+    decision = row[12],
+    rule = row[13],
+    status = row[14];
+  const errorCode = row[15],
+    durationMs = row[16],
+    requestBytes = row[17],
+    responseBytes = row[18];
+  const prevHash = row[19],
+    hash = row[20];
+  const dec = AUDIT_DECISIONS.find((d) => d === decision);
+  const st = AUDIT_STATUSES.find((s) => s === status);
+  if (
+    typeof seq !== 'number' ||
+    typeof time !== 'number' ||
+    typeof correlationId !== 'string' ||
+    typeof principal !== 'string' ||
+    typeof authMethod !== 'string' ||
+    !optText(clientAddress) ||
+    !optText(sessionId) ||
+    !optText(upstream) ||
+    typeof method !== 'string' ||
+    !optText(name) ||
+    !optText(argsDigest) ||
+    !optText(args) ||
+    dec === undefined ||
+    !optText(rule) ||
+    st === undefined ||
+    !optText(errorCode) ||
+    typeof durationMs !== 'number' ||
+    typeof requestBytes !== 'number' ||
+    typeof responseBytes !== 'number' ||
+    typeof prevHash !== 'string' ||
+    typeof hash !== 'string'
+  ) {
+    return undefined;
+  }
+  return {
+    seq,
+    time,
+    correlationId,
+    principal,
+    authMethod,
+    clientAddress,
+    sessionId,
+    upstream,
+    method,
+    name,
+    argsDigest,
+    args,
+    decision: dec,
+    rule,
+    status: st,
+    errorCode,
+    durationMs,
+    requestBytes,
+    responseBytes,
+    prevHash,
+    hash,
+  };
+}
+
+function optText(v: unknown): v is string | null {
+  return v === null || typeof v === 'string';
+}
