@@ -56,6 +56,7 @@ export async function startWarden(config: WardenConfig, options: StartWardenOpti
     sealEveryRecords: config.audit.sealEveryRecords,
     retentionDays: config.audit.retentionDays,
     redactPatterns: config.redact.patterns,
+    durability: config.audit.durability,
   });
   const pins = openSqlitePinStore(file);
   const families: ToolFamily[] = await createBuiltins(config);

@@ -3,6 +3,7 @@ import { WardenError } from '../errors/index.js';
 import { normaliseRecord, type AuditRecordInput, type NormalisedRecord } from './record.js';
 import {
   parseWriterReply,
+  type AuditDurability,
   type WriterReply,
   type WriterRequest,
   type WriterSettings,
@@ -28,6 +29,8 @@ export interface OpenAuditLogOptions {
   retentionDays?: number | undefined;
   /** Extra redaction regexes. */
   redactPatterns?: readonly string[] | undefined;
+  /** @default 'fsync' */
+  durability?: AuditDurability | undefined;
 }
 
 /** Counters of an open audit log. */
@@ -89,6 +92,7 @@ export async function openAuditLog(options: OpenAuditLogOptions): Promise<AuditL
     retentionDays: options.retentionDays,
     redactPatterns: [...(options.redactPatterns ?? [])],
     pruneIntervalMs: PRUNE_INTERVAL_MS,
+    durability: options.durability ?? 'fsync',
   };
   const worker = await startAuditWorker('writer-worker', settings);
   const seq = await waitReady(worker);

@@ -38,3 +38,4 @@ export {
   type VerifyResult,
 } from './verify.js';
 export { prepareRecord, MAX_STORED_ARGS_CHARS, type PreparedRecord } from './prepare.js';
+export type { AuditDurability } from './writer-protocol.js';

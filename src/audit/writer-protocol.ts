@@ -8,7 +8,12 @@ export interface WriterSettings {
   retentionDays?: number | undefined;
   redactPatterns: readonly string[];
   pruneIntervalMs: number;
+  /** fsync: each batch reaches the disk before its records are acknowledged; os: it reaches the OS (WAL, synchronous=NORMAL). */
+  durability: AuditDurability;
 }
+
+/** How durable an acknowledged audit record is. */
+export type AuditDurability = 'fsync' | 'os';
 
 /** Messages from the main thread to the writer thread. */
 export type WriterRequest =

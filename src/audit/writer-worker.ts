@@ -10,7 +10,8 @@ import type { WriterReply, WriterRequest, WriterSettings } from './writer-protoc
 const port = parentPort;
 if (port === null) throw new Error('writer-worker must run in a worker thread');
 const settings = workerData as WriterSettings;
-const db = openSqlite(settings.file, AUDIT_MIGRATIONS, { synchronous: 'FULL' });
+// FULL syncs the WAL at every commit (power-loss durable); NORMAL leaves the sync to checkpoints (crash durable).
+const db = openSqlite(settings.file, AUDIT_MIGRATIONS, { synchronous: settings.durability === 'os' ? 'NORMAL' : 'FULL' });
 const writer = createAuditWriter(db, settings);
 const redactor = createRedactor({ patterns: settings.redactPatterns });
 const reply = (message: WriterReply): void => port.postMessage(message);

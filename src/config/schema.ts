@@ -79,8 +79,12 @@ const auditSchema = z
     sealKey: z.string().optional().describe('Secret for HMAC seals of the chain head (use ${env:NAME}); kept outside the store.'),
     sealEveryRecords: z.number().int().positive().default(1000).describe('Seal the chain head after this many records.'),
     retentionDays: z.number().int().positive().optional().describe('Delete sealed records older than this many days.'),
+    durability: z
+      .enum(['fsync', 'os'])
+      .default('fsync')
+      .describe('fsync: a reply leaves only after its record is on disk (survives power loss); os: after it is in the OS (survives a Warden crash, not a power loss), much faster on slow disks.'),
   })
-  .default({ sealEveryRecords: 1000 })
+  .default({ sealEveryRecords: 1000, durability: 'fsync' })
   .describe('Tamper-evident audit log.');
 
 const redactSchema = z

@@ -18,7 +18,7 @@ const CHILD_DEADLINE_MS = 20_000;
 
 const CHILD = `
 const { openAuditLog } = await import(process.env.AUDIT_MODULE);
-const log = await openAuditLog({ file: process.env.AUDIT_FILE, sealKey: process.env.AUDIT_KEY, sealEveryRecords: 500 });
+const log = await openAuditLog({ file: process.env.AUDIT_FILE, sealKey: process.env.AUDIT_KEY, sealEveryRecords: 500, durability: process.env.AUDIT_DURABILITY });
 process.stdout.write('ready\\n');
 const IN_FLIGHT = 400;
 const MAX_RECORDS = 2_000_000;
@@ -41,13 +41,14 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the appender, SIGKILLs it once enough records are acknowledged, and returns every acknowledged id. */
-async function appendThenKill(file: string): Promise<string[]> {
+async function appendThenKill(file: string, durability = 'fsync'): Promise<string[]> {
   const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
     env: {
       PATH: process.env.PATH,
       AUDIT_MODULE: pathToFileURL(DIST_AUDIT).href,
       AUDIT_FILE: file,
       AUDIT_KEY: KEY,
+      AUDIT_DURABILITY: durability,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -74,10 +75,10 @@ async function appendThenKill(file: string): Promise<string[]> {
 }
 
 describe('audit durability', () => {
-  it('keeps every acknowledged record and a verifiable chain after SIGKILL under load', async () => {
+  it.each(['fsync', 'os'])('keeps every acknowledged record and a verifiable chain after SIGKILL under load (durability %s)', async (durability) => {
     expect(existsSync(DIST_AUDIT), 'run `npm run build` first: the child uses dist/').toBe(true);
     const file = join(dir, 'warden.db');
-    const acked = await appendThenKill(file);
+    const acked = await appendThenKill(file, durability);
     expect(acked.length).toBeGreaterThanOrEqual(ACKS_BEFORE_KILL);
 
     const db = new Database(file);
