@@ -5,7 +5,7 @@ import { createRedactor, openAuditLog } from '../audit/index.js';
 import { isLoopbackHost, parseListenAddress, storePath, type WardenConfig } from '../config/index.js';
 import { Gateway } from '../gateway/gateway.js';
 import { createLogger, type Logger } from '../log/index.js';
-import { checkAuthMode, createGuard } from '../guard/index.js';
+import { checkAuthMode, createGuard, protectedResourceMetadata, refusalHeaders, resourceMetadataUrl } from '../guard/index.js';
 import { compilePolicy, createArgValidator } from '../policy/index.js';
 import type { Principal } from '../policy/principal.js';
 import type { SandboxCommand } from '../upstream/index.js';
@@ -13,6 +13,7 @@ import { openSqliteKeyStore } from '../store/sqlite/keys.js';
 import { openSqlitePinStore } from '../store/sqlite/pins.js';
 import { createPinning } from '../pinning/index.js';
 import type { ToolFamily } from '../tools/types.js';
+import type { WardenError } from '../errors/index.js';
 import { createHttpFrontEnd, serveStdio, type HttpFrontEnd } from '../transport/index.js';
 import { createBuiltins } from './builtins.js';
 
@@ -87,8 +88,17 @@ export async function startWarden(config: WardenConfig, options: StartWardenOpti
     const principal: Principal = { id: config.auth.stdioPrincipal, groups: [], scopes: [], authMethod: 'stdio' };
     done = serveStdio({ gateway, principal, logger, input: options.stdio.input, output: options.stdio.output, correlationId: randomUUID });
   } else {
-    front = createHttpFrontEnd({ config, gateway, guard, audit, logger, metrics });
+    let resource = config.auth.resource;
+    const httpGuard = {
+      authenticate: guard.authenticate.bind(guard),
+      correlationId: guard.correlationId.bind(guard),
+      refusalHeaders: (error: WardenError) => refusalHeaders(error, resourceMetadataUrl(resource ?? 'http://127.0.0.1/mcp')),
+      protectedResourceMetadata: () => (config.auth.mode === 'jwt' ? protectedResourceMetadata(config.auth, resource) : undefined),
+    };
+    front = createHttpFrontEnd({ config, gateway, guard: httpGuard, audit, logger, metrics });
     address = await front.listen();
+    const scheme = config.listen.tls ? 'https' : 'http';
+    resource ??= `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/mcp`;
     logger.info({ address: `${address.address}:${address.port}` }, 'warden listening');
   }
   let stopping: Promise<void> | undefined;

@@ -40,12 +40,15 @@ export const limitsConfigSchema = z
 
 const conditionSchema = z.strictObject({
   pointer: z.string().optional().describe('JSON pointer into the arguments, e.g. /path.'),
-  annotation: z.enum(['readOnlyHint', 'destructiveHint', 'openWorldHint', 'idempotentHint']).optional(),
-  equals: z.unknown().optional(),
-  in: z.array(z.unknown()).optional(),
-  prefix: z.string().optional(),
-  regex: z.string().optional(),
-  maxLength: z.number().int().min(0).optional(),
+  annotation: z
+    .enum(['readOnlyHint', 'destructiveHint', 'openWorldHint', 'idempotentHint'])
+    .optional()
+    .describe('Tool annotation to test (MCP defaults applied); without an operator it means "is true".'),
+  equals: z.unknown().optional().describe('Holds when the value is structurally equal to this.'),
+  in: z.array(z.unknown()).optional().describe('Holds when the value equals one of these.'),
+  prefix: z.string().optional().describe('Holds when the string value starts with this (a string, not a path).'),
+  regex: z.string().optional().describe('Holds when the string value matches (Unicode; backtracking-prone patterns are refused).'),
+  maxLength: z.number().int().min(0).optional().describe('Holds when the string or array is at most this long.'),
   not: z.boolean().optional().describe('Negate this condition.'),
 });
 
@@ -54,7 +57,7 @@ export const policyRuleSchema = z.strictObject({
   principals: z.array(z.string()).optional().describe('Principal names (globs); omitted matches everyone.'),
   groups: z.array(z.string()).optional().describe('Groups, any of which matches.'),
   tools: z.array(z.string()).default(['*']).describe('Glob patterns over final tool names.'),
-  effect: z.enum(['allow', 'deny', 'ask']),
+  effect: z.enum(['allow', 'deny', 'ask']).describe('ask: the calling client’s user decides through elicitation; denied where it cannot.'),
   when: z.array(conditionSchema).default([]).describe('All must hold for the rule to apply.'),
 });
 

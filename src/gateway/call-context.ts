@@ -1,3 +1,4 @@
+import type { WardenError } from '../errors/index.js';
 import type { JsonRpcRequest, JsonRpcResponse } from '../mcp/wire.js';
 import type { AuditRecordInput } from './ports.js';
 import type { ClientSession } from './session.js';
@@ -32,11 +33,10 @@ export function auditBase(session: ClientSession, request: JsonRpcRequest, facts
   };
 }
 
-/** A serialised reply, ready for any transport; HTTP uses the status and retry hint for 429s. */
+/** A serialised reply, ready for any transport; a refusal (rate limit) lets HTTP answer 429 with its headers. */
 export interface Reply {
   body: string;
-  httpStatus?: number;
-  retryAfterMs?: number | undefined;
+  refusal?: WardenError | undefined;
 }
 
 /** Serialises a response once, for every transport. */

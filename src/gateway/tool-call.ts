@@ -70,7 +70,7 @@ export async function callTool(deps: ToolCallDeps, session: ClientSession, reque
       record.errorCode = error.code;
       const retry = error.details?.retryAfterMs;
       const text = `${error.code}: ${error.message}${typeof retry === 'number' ? `; retry in ${Math.ceil(retry / 1000)} s` : ''}`;
-      return finish(deps, record, started, errorResponse(request.id, RPC.REFUSED, text, { code: error.code, ...error.details }));
+      return finish(deps, record, started, errorResponse(request.id, RPC.REFUSED, text, { code: error.code, ...error.details }), error);
     }
     result = failureResult(deps, error, record);
   } finally {
@@ -183,7 +183,7 @@ function failureResult(deps: ToolCallDeps, error: unknown, record: AuditRecordIn
   return toolError('INTERNAL', 'internal error');
 }
 
-async function finish(deps: ToolCallDeps, record: AuditRecordInput, started: number, response: JsonRpcResponse): Promise<Reply> {
+async function finish(deps: ToolCallDeps, record: AuditRecordInput, started: number, response: JsonRpcResponse, refusal?: WardenError): Promise<Reply> {
   const body = JSON.stringify(response);
   record.responseBytes = body.length;
   record.durationMs = performance.now() - started;
@@ -200,11 +200,5 @@ async function finish(deps: ToolCallDeps, record: AuditRecordInput, started: num
     deps.logger.error({ err: error, correlationId: record.correlationId }, 'audit write failed; reply withheld');
     return reply(errorResponse(response.id, RPC.INTERNAL_ERROR, 'AUDIT_WRITE_FAILED: audit record could not be written; call refused'));
   }
-  return 'error' in response && record.errorCode !== undefined && response.error.code === RPC.REFUSED
-    ? { body, httpStatus: 429, retryAfterMs: retryAfter(response.error.data) }
-    : { body };
-}
-
-function retryAfter(data: unknown): number | undefined {
-  return typeof data === 'object' && data !== null && 'retryAfterMs' in data && typeof data.retryAfterMs === 'number' ? data.retryAfterMs : undefined;
+  return refusal ? { body, refusal } : { body };
 }

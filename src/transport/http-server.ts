@@ -130,8 +130,7 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     } catch (error) {
       const wardenError = error instanceof WardenError ? error : new WardenError('AUTH_INVALID', undefined, { cause: error });
       if (!(error instanceof WardenError)) logger.error({ err: error }, 'authentication failed unexpectedly; denied');
-      const headers: Record<string, string> = { 'x-request-id': correlationId };
-      if (wardenError.status === 401 && guard.wwwAuthenticate) headers['www-authenticate'] = guard.wwwAuthenticate();
+      const headers: Record<string, string> = { 'x-request-id': correlationId, ...guard.refusalHeaders(wardenError) };
       await options.audit
         .append({
           time: Date.now(),
@@ -249,12 +248,8 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     channel.exchanges.set(request.id, exchange);
     try {
       const reply = await gateway.handleRequest(session, request, { correlationId, requestBytes: text.length });
-      if (reply.httpStatus === 429) {
-        const seconds = String(Math.max(1, Math.ceil((reply.retryAfterMs ?? 1000) / 1000)));
-        exchange.finish(reply.body, 429, { 'retry-after': seconds, ratelimit: `limit=0, remaining=0, reset=${seconds}` });
-      } else {
-        exchange.finish(reply.body);
-      }
+      if (reply.refusal) exchange.finish(reply.body, reply.refusal.status, guard.refusalHeaders(reply.refusal));
+      else exchange.finish(reply.body);
     } finally {
       channel.exchanges.delete(request.id);
     }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { WardenError } from '../errors/index.js';
 import type { Principal } from '../policy/principal.js';
 
 /** Facts about an HTTP request that authentication looks at. */
@@ -19,10 +20,10 @@ export interface AuthResult {
 export interface HttpGuardPort {
   authenticate(req: HttpRequestFacts): AuthResult | Promise<AuthResult>;
   correlationId(headers: IncomingHttpHeaders): string;
-  /** WWW-Authenticate value for 401 answers. */
-  wwwAuthenticate?(): string;
-  /** RFC 9728 protected-resource metadata, when the server uses OAuth bearer tokens. */
-  protectedResourceMetadata?(): Record<string, unknown> | undefined;
+  /** Headers for a refusal: WWW-Authenticate for 401s, Retry-After and RateLimit for 429s. */
+  refusalHeaders(error: WardenError): Record<string, string>;
+  /** RFC 9728 protected-resource metadata, when the server accepts OAuth bearer tokens. */
+  protectedResourceMetadata?(): object | undefined;
 }
 
 /** Renders Prometheus metrics. */
