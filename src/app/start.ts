@@ -78,7 +78,10 @@ export async function startWarden(config: WardenConfig, options: StartWardenOpti
     resultRedactor: config.redact.results ? createRedactor({ patterns: [...config.redact.patterns] }) : undefined,
     sandboxCommand: await sandboxFor(config),
     pinning: createPinning({ store: pins, mode: config.pinning.mode }),
+    tracing: config.telemetry.traces || config.telemetry.otlpEndpoint !== undefined,
   });
+  const lagTimer = setInterval(() => metrics.setAuditLag(audit.stats().lagMs), 5000);
+  lagTimer.unref();
   await gateway.start();
 
   let front: HttpFrontEnd | undefined;
@@ -104,6 +107,7 @@ export async function startWarden(config: WardenConfig, options: StartWardenOpti
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      clearInterval(lagTimer);
       const closing = front?.close();
       await gateway.stop();
       front?.terminate();

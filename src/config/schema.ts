@@ -125,8 +125,11 @@ export const configSchema = z
       .default({ level: 'info' })
       .describe('JSON logs on stderr.'),
     telemetry: z
-      .strictObject({ otlpEndpoint: z.string().url().optional().describe('OTLP/HTTP traces endpoint.') })
-      .default({})
+      .strictObject({
+        traces: z.boolean().default(false).describe('Record an OpenTelemetry span per call (carrying the correlation id) with the registered tracer provider.'),
+        otlpEndpoint: z.string().url().optional().describe('OTLP/HTTP traces endpoint; setting it turns traces on and exports them there.'),
+      })
+      .default({ traces: false })
       .describe('OpenTelemetry.'),
   })
   .describe('Warden configuration (warden.yaml).');

@@ -5,6 +5,7 @@ import { errorResponse, notification, resultResponse } from '../mcp/jsonrpc.js';
 import { negotiateProtocolVersion } from '../mcp/protocol.js';
 import { RPC, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse, type ToolDefinition } from '../mcp/wire.js';
 import type { Principal } from '../policy/principal.js';
+import { withCallSpan } from '../metrics/tracing.js';
 import type { Pinning } from '../pinning/index.js';
 import type { BuiltinTool } from '../tools/types.js';
 import { createUpstreamClient, UpstreamRpcError, type CreateUpstreamOptions, type UpstreamClient } from '../upstream/index.js';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   metrics?: MetricsPort | undefined;
   resultRedactor?: ResultRedactorPort | undefined;
   sandboxCommand?: CreateUpstreamOptions['sandboxCommand'];
+  /** Wrap every tool call in an OpenTelemetry span. @default false */
+  tracing?: boolean | undefined;
   /** Tool-definition pins; absent means no pinning. */
   pinning?: Pinning | undefined;
 }
@@ -198,7 +201,9 @@ export class Gateway {
     try {
       if (request.method === 'tools/call') {
         if (!session.protocolVersion) return reply(errorResponse(request.id, RPC.INVALID_REQUEST, 'NOT_INITIALIZED: send initialize first'));
-        return await callTool(this.deps, session, request, facts);
+        if (!this.options.tracing) return await callTool(this.deps, session, request, facts);
+        const tool = typeof request.params?.name === 'string' ? request.params.name : '';
+        return await withCallSpan('tools/call', { correlationId: facts.correlationId, tool, principal: session.principal.id }, () => callTool(this.deps, session, request, facts));
       }
       return reply(await this.dispatch(session, request, facts));
     } catch (error) {
