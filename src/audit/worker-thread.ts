@@ -18,9 +18,9 @@ export async function startAuditWorker(entry: AuditWorkerEntry, workerData: unkn
   const url = import.meta.url.endsWith('.ts')
     ? await bundleFromSource(entry)
     : new URL(`./${entry}.js`, import.meta.url);
-  // Workers inherit the parent's execArgv; --input-type (from `node -e`) makes a file-based worker fail to load.
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
-  return new Worker(url, { workerData, execArgv });
+  // No inherited node flags: some are invalid in workers (--expose-gc) or stop a file-based worker loading
+  // (--input-type from `node -e`), and the writer needs none.
+  return new Worker(url, { workerData, execArgv: [] });
 }
 
 function bundleFromSource(entry: AuditWorkerEntry): Promise<URL> {

@@ -121,7 +121,7 @@ export const configSchema = z
     audit: auditSchema,
     redact: redactSchema,
     logging: z
-      .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Lowest level written.') })
       .default({ level: 'info' })
       .describe('JSON logs on stderr.'),
     telemetry: z

@@ -29,10 +29,9 @@ export class EvalSlot {
 
   constructor(entry: URL, resourceLimits: ResourceLimits, events: EvalSlotEvents) {
     this.#events = events;
-    // Workers inherit execArgv; --input-type (from `node -e`) would stop the worker module from loading. The
-    // worker gets an empty environment: nothing it runs needs the gateway's variables.
-    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
-    this.#worker = new Worker(entry, { resourceLimits, stdout: true, stderr: true, execArgv, env: {} });
+    // No inherited node flags (some are invalid in workers, --input-type stops a file-based worker loading) and an
+    // empty environment: nothing the worker runs needs the gateway's flags or variables.
+    this.#worker = new Worker(entry, { resourceLimits, stdout: true, stderr: true, execArgv: [], env: {} });
     // Output of the engine (emscripten's own diagnostics) is dropped, never relayed to clients.
     this.#worker.stdout.resume();
     this.#worker.stderr.resume();
