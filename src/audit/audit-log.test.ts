@@ -129,10 +129,8 @@ describe('openAuditLog', () => {
     await log.close();
     log = undefined;
     const rows = readAll();
-    expect(rows.map((r) => r.args)).toEqual([
-      '{"$unserialisable":"cannot serialise a bigint"}',
-      '{"$unserialisable":"arguments could not be copied"}',
-    ]);
+    // Records cross to the writer as JSON: a BigInt gets a marker, a function is dropped as JSON drops it.
+    expect(rows.map((r) => r.args)).toEqual(['{"$unserialisable":"arguments could not be copied"}', '{}']);
     expect((await verifyAudit(file)).ok).toBe(true);
   });
 

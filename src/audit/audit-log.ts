@@ -214,16 +214,14 @@ class WorkerAuditLog implements AuditLog {
     const entries = this.queue.splice(0, MAX_BATCH_RECORDS);
     const id = this.nextId++;
     this.inFlight = { id, entries };
+    let json: string;
     try {
-      this.worker.postMessage({
-        type: 'append',
-        id,
-        records: entries.map((e) => e.record),
-      } satisfies WriterRequest);
+      json = JSON.stringify(entries.map((e) => e.record));
     } catch {
-      // Arguments that cannot cross to the writer thread (functions, symbols) keep a marker, not the batch's fate.
-      this.post({ type: 'append', id, records: entries.map(cloneable) });
+      // Arguments JSON cannot represent (BigInt, cycles) keep a marker, not the batch's fate.
+      json = JSON.stringify(entries.map(serialisable));
     }
+    this.post({ type: 'append', id, json });
   }
 
   private control(type: 'prune' | 'close'): Promise<number> {
@@ -291,11 +289,11 @@ class WorkerAuditLog implements AuditLog {
   }
 }
 
-function cloneable(entry: Pending): NormalisedRecord {
+function serialisable(entry: Pending): NormalisedRecord {
   const { record } = entry;
   if (!record.hasArgs) return record;
   try {
-    structuredClone(record.args);
+    JSON.stringify(record.args);
     return record;
   } catch {
     return { ...record, args: { $unserialisable: 'arguments could not be copied' } };

@@ -17,7 +17,8 @@ export type AuditDurability = 'fsync' | 'os';
 
 /** Messages from the main thread to the writer thread. */
 export type WriterRequest =
-  | { type: 'append'; id: number; records: NormalisedRecord[] }
+  /** `json` is the batch's records as one JSON array: far cheaper to hand across threads than a structured clone. */
+  | { type: 'append'; id: number; json: string }
   | { type: 'prune'; id: number }
   | { type: 'close'; id: number };
 

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AUDIT_MIGRATIONS } from '../store/sqlite/audit-schema.js';
 import { createAuditWriter } from '../store/sqlite/audit-writer.js';
 import { openSqlite } from '../store/sqlite/open.js';
+import type { NormalisedRecord } from './record.js';
 import { prepareRecord } from './prepare.js';
 import { createRedactor } from './redact.js';
 import type { WriterReply, WriterRequest, WriterSettings } from './writer-protocol.js';
@@ -29,11 +30,13 @@ function runPrune(): number {
 port.on('message', (message: WriterRequest) => {
   try {
     if (message.type === 'append') {
+      // Written by this process's own main thread (audit-log.ts) from normalised records.
+      const records = JSON.parse(message.json) as NormalisedRecord[];
       const head = writer.appendBatch(
-        message.records.map((r) => prepareRecord(r, redactor)),
+        records.map((r) => prepareRecord(r, redactor)),
         Date.now(),
       );
-      reply({ type: 'ack', id: message.id, seq: head.seq, count: message.records.length });
+      reply({ type: 'ack', id: message.id, seq: head.seq, count: records.length });
     } else if (message.type === 'prune') {
       reply({ type: 'ack', id: message.id, seq: writer.head().seq, count: runPrune() });
     } else {
