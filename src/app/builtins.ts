@@ -2,10 +2,13 @@ import type { WardenConfig } from '../config/index.js';
 import type { ToolFamily } from '../tools/types.js';
 
 /**
- * Creates the configured built-in tool families. Each family's module is imported only when configured, so that
+ * Creates the configured built-in tool families; `track` receives each family that starts, for shutdown. Each family's module is imported only when configured, so that
  * an unused family (QuickJS, for one) costs nothing at start-up.
  */
-export async function createBuiltins(config: WardenConfig): Promise<ToolFamily[]> {
+export async function createBuiltins(
+  config: WardenConfig,
+  track: (family: ToolFamily) => ToolFamily = (f) => f,
+): Promise<ToolFamily[]> {
   const b = config.builtins;
   const baseDir = config.baseDir;
   const families: Array<Promise<ToolFamily>> = [];
@@ -17,7 +20,11 @@ export async function createBuiltins(config: WardenConfig): Promise<ToolFamily[]
   if (b.shell) {
     const shell = b.shell;
     const fsRoots = b.fs?.roots;
-    families.push(import('../tools/shell/index.js').then((m) => m.createShellTools(shell, fsRoots ? { baseDir, fsRoots: [...fsRoots] } : { baseDir })));
+    families.push(
+      import('../tools/shell/index.js').then((m) =>
+        m.createShellTools(shell, fsRoots ? { baseDir, fsRoots: [...fsRoots] } : { baseDir }),
+      ),
+    );
   }
   if (b.http) {
     const http = b.http;
@@ -31,5 +38,9 @@ export async function createBuiltins(config: WardenConfig): Promise<ToolFamily[]
     const osc = b.osc;
     families.push(import('../tools/osc/index.js').then((m) => m.createOscTools(osc)));
   }
-  return Promise.all(families);
+  // Every family that did start is tracked (so it is closed), even when another one failed to start.
+  const settled = await Promise.allSettled(families.map((f) => f.then(track)));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<ToolFamily>).value);
 }

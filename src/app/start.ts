@@ -5,7 +5,13 @@ import { createRedactor, openAuditLog } from '../audit/index.js';
 import { isLoopbackHost, parseListenAddress, storePath, type WardenConfig } from '../config/index.js';
 import { Gateway } from '../gateway/gateway.js';
 import { createLogger, type Logger } from '../log/index.js';
-import { checkAuthMode, createGuard, protectedResourceMetadata, refusalHeaders, resourceMetadataUrl } from '../guard/index.js';
+import {
+  checkAuthMode,
+  createGuard,
+  protectedResourceMetadata,
+  refusalHeaders,
+  resourceMetadataUrl,
+} from '../guard/index.js';
 import { compilePolicy, createArgValidator } from '../policy/index.js';
 import type { Principal } from '../policy/principal.js';
 import type { SandboxCommand } from '../upstream/index.js';
@@ -35,34 +41,75 @@ export interface RunningWarden {
   stop(): Promise<void>;
 }
 
+/** Closers of what start-up has opened so far, run in reverse on stop or when start-up fails. */
+class Resources {
+  private readonly closers: Array<() => Promise<void> | void> = [];
+
+  add<T>(resource: T, close: (resource: T) => Promise<void> | void): T {
+    this.closers.push(() => close(resource));
+    return resource;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const close of this.closers.splice(0).reverse()) await close();
+  }
+}
+
 /** Wires configuration, guard, policy, audit, built-ins, upstreams and a front end into a running gateway. */
-export async function startWarden(config: WardenConfig, options: StartWardenOptions = {}): Promise<RunningWarden> {
+export async function startWarden(
+  config: WardenConfig,
+  options: StartWardenOptions = {},
+): Promise<RunningWarden> {
+  const resources = new Resources();
+  try {
+    return await assemble(config, options, resources);
+  } catch (error) {
+    // A start that fails part-way leaves nothing behind: no worker thread, child process or open store.
+    await resources.closeAll();
+    throw error;
+  }
+}
+
+async function assemble(
+  config: WardenConfig,
+  options: StartWardenOptions,
+  resources: Resources,
+): Promise<RunningWarden> {
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   const listen = parseListenAddress(config.listen.http);
   const loopback = options.stdio !== undefined || (listen !== undefined && isLoopbackHost(listen.host));
   checkAuthMode(config.auth, loopback);
   const file = storePath(config);
-  const keys = openSqliteKeyStore(file);
-  const guard = await createGuard({
-    auth: config.auth,
-    limits: config.limits,
-    keys,
-    listenIsLoopback: loopback,
-    mtls: config.listen.tls?.clientCa !== undefined,
-    onError: (error) => logger.warn({ err: error }, 'guard background task failed'),
-  });
-  const audit = await openAuditLog({
-    file,
-    sealKey: config.audit.sealKey,
-    sealEveryRecords: config.audit.sealEveryRecords,
-    retentionDays: config.audit.retentionDays,
-    redactPatterns: config.redact.patterns,
-    durability: config.audit.durability,
-  });
-  const pins = openSqlitePinStore(file);
-  const families: ToolFamily[] = await createBuiltins(config);
+  const keys = resources.add(openSqliteKeyStore(file), (k) => k.close());
+  const guard = resources.add(
+    await createGuard({
+      auth: config.auth,
+      limits: config.limits,
+      keys,
+      listenIsLoopback: loopback,
+      mtls: config.listen.tls?.clientCa !== undefined,
+      onError: (error) => logger.warn({ err: error }, 'guard background task failed'),
+    }),
+    (g) => g.close(),
+  );
+  const audit = resources.add(
+    await openAuditLog({
+      file,
+      sealKey: config.audit.sealKey,
+      sealEveryRecords: config.audit.sealEveryRecords,
+      retentionDays: config.audit.retentionDays,
+      redactPatterns: config.redact.patterns,
+      durability: config.audit.durability,
+    }),
+    (a) => a.close(),
+  );
+  const pins = resources.add(openSqlitePinStore(file), (p) => p.close());
+  const families: ToolFamily[] = await createBuiltins(config, (family) =>
+    resources.add(family, (f) => f.close?.()),
+  );
   const { createMetrics } = await import('../metrics/index.js');
   const metrics = createMetrics();
+  const redactor = createRedactor({ patterns: [...config.redact.patterns] });
   const gateway = new Gateway({
     config,
     logger,
@@ -75,31 +122,52 @@ export async function startWarden(config: WardenConfig, options: StartWardenOpti
     limiter: guard.limiter,
     audit,
     metrics,
-    resultRedactor: config.redact.results ? createRedactor({ patterns: [...config.redact.patterns] }) : undefined,
+    resultRedactor: config.redact.results ? redactor : undefined,
+    logRedactor: redactor,
     sandboxCommand: await sandboxFor(config),
     pinning: createPinning({ store: pins, mode: config.pinning.mode }),
     tracing: config.telemetry.traces || config.telemetry.otlpEndpoint !== undefined,
   });
-  const lagTimer = setInterval(() => metrics.setAuditLag(audit.stats().lagMs), 5000);
-  lagTimer.unref();
+  resources.add(gateway, (g) => g.stop());
+  resources.add(setInterval(() => metrics.setAuditLag(audit.stats().lagMs), 5000).unref(), (t) =>
+    clearInterval(t),
+  );
   await gateway.start();
 
   let front: HttpFrontEnd | undefined;
   let address: AddressInfo | undefined;
   let done: Promise<void> = new Promise(() => undefined);
   if (options.stdio) {
-    const principal: Principal = { id: config.auth.stdioPrincipal, groups: [], scopes: [], authMethod: 'stdio' };
-    done = serveStdio({ gateway, principal, logger, input: options.stdio.input, output: options.stdio.output, correlationId: randomUUID });
+    const principal: Principal = {
+      id: config.auth.stdioPrincipal,
+      groups: [],
+      scopes: [],
+      authMethod: 'stdio',
+    };
+    done = serveStdio({
+      gateway,
+      principal,
+      logger,
+      input: options.stdio.input,
+      output: options.stdio.output,
+      correlationId: randomUUID,
+    });
   } else {
     let resource = config.auth.resource;
     const httpGuard = {
       authenticate: guard.authenticate.bind(guard),
       correlationId: guard.correlationId.bind(guard),
-      refusalHeaders: (error: WardenError) => refusalHeaders(error, resourceMetadataUrl(resource ?? 'http://127.0.0.1/mcp')),
-      protectedResourceMetadata: () => (config.auth.mode === 'jwt' ? protectedResourceMetadata(config.auth, resource) : undefined),
+      refusalHeaders: (error: WardenError) =>
+        refusalHeaders(
+          error,
+          config.auth.mode === 'jwt' ? resourceMetadataUrl(resource ?? 'http://127.0.0.1/mcp') : undefined,
+        ),
+      protectedResourceMetadata: () =>
+        config.auth.mode === 'jwt' ? protectedResourceMetadata(config.auth, resource) : undefined,
     };
-    front = createHttpFrontEnd({ config, gateway, guard: httpGuard, audit, logger, metrics });
-    address = await front.listen();
+    const http = createHttpFrontEnd({ config, gateway, guard: httpGuard, audit, logger, metrics });
+    front = http;
+    address = await http.listen();
     const scheme = config.listen.tls ? 'https' : 'http';
     resource ??= `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/mcp`;
     logger.info({ address: `${address.address}:${address.port}` }, 'warden listening');
@@ -107,16 +175,12 @@ export async function startWarden(config: WardenConfig, options: StartWardenOpti
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      clearInterval(lagTimer);
+      // Stop taking connections, drain in-flight calls, then close everything start-up opened, in reverse.
       const closing = front?.close();
       await gateway.stop();
       front?.terminate();
       await closing;
-      await Promise.all(families.map((f) => f.close?.()));
-      await guard.close();
-      await audit.close();
-      await keys.close();
-      pins.close();
+      await resources.closeAll();
     })());
   return { gateway, address, done, stop };
 }
@@ -125,5 +189,9 @@ async function sandboxFor(config: WardenConfig): Promise<SandboxCommand | undefi
   if (!Object.values(config.upstreams).some((u) => 'command' in u && u.sandbox)) return undefined;
   const { sandboxedCommand } = await import('../sandbox/index.js');
   return (command, args, env, cwd, sandbox) =>
-    sandboxedCommand(command, args, { sandbox: { paths: [...sandbox.paths], writable: [...sandbox.writable], network: sandbox.network }, env, cwd });
+    sandboxedCommand(command, args, {
+      sandbox: { paths: [...sandbox.paths], writable: [...sandbox.writable], network: sandbox.network },
+      env,
+      cwd,
+    });
 }

@@ -1,5 +1,3 @@
-import type { NormalisedRecord } from './record.js';
-
 /** Settings the writer thread starts with (its workerData). */
 export interface WriterSettings {
   file: string;

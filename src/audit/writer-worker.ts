@@ -12,7 +12,9 @@ const port = parentPort;
 if (port === null) throw new Error('writer-worker must run in a worker thread');
 const settings = workerData as WriterSettings;
 // FULL syncs the WAL at every commit (power-loss durable); NORMAL leaves the sync to checkpoints (crash durable).
-const db = openSqlite(settings.file, AUDIT_MIGRATIONS, { synchronous: settings.durability === 'os' ? 'NORMAL' : 'FULL' });
+const db = openSqlite(settings.file, AUDIT_MIGRATIONS, {
+  synchronous: settings.durability === 'os' ? 'NORMAL' : 'FULL',
+});
 const writer = createAuditWriter(db, settings);
 const redactor = createRedactor({ patterns: settings.redactPatterns });
 const reply = (message: WriterReply): void => port.postMessage(message);

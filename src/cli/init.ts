@@ -91,5 +91,7 @@ export function initCommand(setExitCode: (code: number) => void, io: CliIo = pro
     .description('Write a commented warden.yaml with secure defaults.')
     .option('-c, --config <file>', 'file to write', DEFAULT_CONFIG_FILE)
     .option('--force', 'overwrite an existing file', false)
-    .action(async (opts: { config: string; force: boolean }) => setExitCode(await init(opts.config, opts.force, io)));
+    .action(async (opts: { config: string; force: boolean }) =>
+      setExitCode(await init(opts.config, opts.force, io)),
+    );
 }

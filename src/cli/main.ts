@@ -20,7 +20,10 @@ export async function buildProgram(): Promise<Command> {
   program.addCommand(configCommand(setExitCode));
   program.addCommand(pinsCommand(setExitCode));
   program.addCommand(auditCommand());
-  const [{ keysCommand }, { policyCommand }] = await Promise.all([import('./keys.js'), import('./policy.js')]);
+  const [{ keysCommand }, { policyCommand }] = await Promise.all([
+    import('./keys.js'),
+    import('./policy.js'),
+  ]);
   program.addCommand(keysCommand());
   program.addCommand(policyCommand());
   return program;

@@ -11,11 +11,17 @@ export async function listPins(configFile: string, json: boolean, io: CliIo = pr
     const pins = store.list();
     const pending = store.pending();
     if (json) {
-      io.write(`${JSON.stringify({ pins: pins.map(({ definition: _d, ...p }) => p), pending: pending.map(({ definition: _d, ...p }) => p) })}\n`);
+      io.write(
+        `${JSON.stringify({ pins: pins.map(({ definition: _d, ...p }) => p), pending: pending.map(({ definition: _d, ...p }) => p) })}\n`,
+      );
       return 0;
     }
-    for (const p of pins) io.write(`${p.upstream}\t${p.tool}\t${p.hash.slice(0, 16)}\t${new Date(p.pinnedAt).toISOString()}\n`);
-    for (const p of pending) io.write(`CHANGED\t${p.upstream}\t${p.tool}\t${p.hash.slice(0, 16)}\tawaiting approval: warden pins approve ${p.upstream} ${p.tool}\n`);
+    for (const p of pins)
+      io.write(`${p.upstream}\t${p.tool}\t${p.hash.slice(0, 16)}\t${new Date(p.pinnedAt).toISOString()}\n`);
+    for (const p of pending)
+      io.write(
+        `CHANGED\t${p.upstream}\t${p.tool}\t${p.hash.slice(0, 16)}\tawaiting approval: warden pins approve ${p.upstream} ${p.tool}\n`,
+      );
     return 0;
   } finally {
     store.close();
@@ -23,7 +29,12 @@ export async function listPins(configFile: string, json: boolean, io: CliIo = pr
 }
 
 /** `warden pins approve UPSTREAM TOOL`: accepts a changed definition, which the running gateway honours at once. */
-export async function approvePin(configFile: string, upstream: string, tool: string, io: CliIo = processIo): Promise<number> {
+export async function approvePin(
+  configFile: string,
+  upstream: string,
+  tool: string,
+  io: CliIo = processIo,
+): Promise<number> {
   const store = openSqlitePinStore(storePath(await loadConfig(configFile, io.env)));
   try {
     if (!store.approve(upstream, tool)) {
@@ -48,16 +59,22 @@ async function guarded(task: () => Promise<number>, io: CliIo): Promise<number> 
 
 /** `warden pins …`. */
 export function pinsCommand(setExitCode: (code: number) => void, io: CliIo = processIo): Command {
-  const command = new Command('pins').description('Tool-definition pins: list them, approve changed definitions.');
+  const command = new Command('pins').description(
+    'Tool-definition pins: list them, approve changed definitions.',
+  );
   command
     .command('list')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG_FILE)
     .option('--json', 'machine-readable output', false)
-    .action(async (opts: { config: string; json: boolean }) => setExitCode(await guarded(() => listPins(opts.config, opts.json, io), io)));
+    .action(async (opts: { config: string; json: boolean }) =>
+      setExitCode(await guarded(() => listPins(opts.config, opts.json, io), io)),
+    );
   command
     .command('approve <upstream> <tool>')
     .description('Accept the changed definition of one upstream tool.')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG_FILE)
-    .action(async (upstream: string, tool: string, opts: { config: string }) => setExitCode(await guarded(() => approvePin(opts.config, upstream, tool, io), io)));
+    .action(async (upstream: string, tool: string, opts: { config: string }) =>
+      setExitCode(await guarded(() => approvePin(opts.config, upstream, tool, io), io)),
+    );
   return command;
 }

@@ -14,7 +14,9 @@ export interface ServeOptions {
 /** Loads the named config, or the embedded defaults when the default file does not exist. */
 async function configFor(file: string, io: CliIo): Promise<WardenConfig> {
   if (file === DEFAULT_CONFIG_FILE && !existsSync(file)) {
-    io.writeError(`warden: no ${DEFAULT_CONFIG_FILE} here; serving on embedded defaults (run "warden init" to write one)\n`);
+    io.writeError(
+      `warden: no ${DEFAULT_CONFIG_FILE} here; serving on embedded defaults (run "warden init" to write one)\n`,
+    );
     return configFromObject({}, { baseDir: process.cwd() });
   }
   return loadConfig(file, io.env);
@@ -25,14 +27,21 @@ export async function serve(options: ServeOptions, io: CliIo = processIo): Promi
   let warden;
   try {
     const config = await configFor(options.config, io);
-    warden = await startWarden(config, options.stdio ? { stdio: { input: process.stdin, output: process.stdout } } : {});
+    warden = await startWarden(
+      config,
+      options.stdio ? { stdio: { input: process.stdin, output: process.stdout } } : {},
+    );
   } catch (error) {
     io.writeError(`warden: ${isWardenError(error) ? error.message : publicMessage(error)}\n`);
-    if (!isWardenError(error)) io.writeError(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (!isWardenError(error))
+      io.writeError(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 2;
   }
   const running = warden;
-  if (!options.stdio && running.address) io.writeError(`warden: listening on http://${formatHost(running.address.address)}:${running.address.port}/mcp\n`);
+  if (!options.stdio && running.address)
+    io.writeError(
+      `warden: listening on http://${formatHost(running.address.address)}:${running.address.port}/mcp\n`,
+    );
   await new Promise<void>((resolve) => {
     const onSignal = (): void => resolve();
     process.once('SIGINT', onSignal);

@@ -30,7 +30,8 @@ export function resolveEnvRefs(
   if (Array.isArray(value)) return value.map((item, i) => resolveEnvRefs(item, env, missing, [...path, i]));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = resolveEnvRefs(item, env, missing, [...path, key]);
+    for (const [key, item] of Object.entries(value))
+      out[key] = resolveEnvRefs(item, env, missing, [...path, key]);
     return out;
   }
   return value;

@@ -1,4 +1,11 @@
-export { checkConfigFile, checkConfigText, configFromObject, formatProblem, loadConfig, storePath } from './load.js';
+export {
+  checkConfigFile,
+  checkConfigText,
+  configFromObject,
+  formatProblem,
+  loadConfig,
+  storePath,
+} from './load.js';
 export type { ConfigCheck, LocatedProblem, CheckConfigOptions } from './load.js';
 export type { ConfigProblem } from './rules.js';
 export { isLoopbackHost, parseListenAddress, type ListenAddress } from './listen-address.js';
@@ -14,12 +21,7 @@ export {
   type StdioUpstreamConfig,
   type HttpUpstreamConfig,
 } from './schema.js';
-export type {
-  AuthConfig,
-  LimitsConfig,
-  PolicyConfig,
-  PolicyRuleConfig,
-} from './access.js';
+export type { AuthConfig, LimitsConfig, PolicyConfig, PolicyRuleConfig } from './access.js';
 export type {
   BuiltinsConfig,
   FsConfig,

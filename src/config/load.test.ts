@@ -14,19 +14,35 @@ describe('checkConfigText', () => {
   });
 
   it('resolves ${env:NAME} references', () => {
-    const { config } = checkConfigText('upstreams:\n  r:\n    url: https://x.test/mcp\n    headers: { authorization: "Bearer ${env:TOKEN}" }\n', base);
+    const { config } = checkConfigText(
+      'upstreams:\n  r:\n    url: https://x.test/mcp\n    headers: { authorization: "Bearer ${env:TOKEN}" }\n',
+      base,
+    );
     expect(config?.upstreams.r).toMatchObject({ headers: { authorization: 'Bearer abc' } });
   });
 
   it('reports every error at once, with locations', () => {
-    const text = ['listen:', '  http: nowhere', 'auth:', '  mode: magic', 'bogus: 1', 'upstreams:', '  x:', '    command: npx', '    env: { K: "${env:MISSING}" }', ''].join('\n');
+    const text = [
+      'listen:',
+      '  http: nowhere',
+      'auth:',
+      '  mode: magic',
+      'bogus: 1',
+      'upstreams:',
+      '  x:',
+      '    command: npx',
+      '    env: { K: "${env:MISSING}" }',
+      '',
+    ].join('\n');
     const { config, problems } = checkConfigText(text, base);
     expect(config).toBeUndefined();
     const summary = problems.map((p) => `${p.line}:${p.path.join('.')}`);
     expect(summary).toContain('9:upstreams.x.env.K');
     expect(summary).toContain('4:auth.mode');
     expect(summary.some((s) => s.startsWith('5:') || s.startsWith('1:'))).toBe(true);
-    expect(problems.find((p) => p.path.join('.') === 'upstreams.x.env.K')?.message).toBe('environment variable MISSING is not set');
+    expect(problems.find((p) => p.path.join('.') === 'upstreams.x.env.K')?.message).toBe(
+      'environment variable MISSING is not set',
+    );
   });
 
   it('reports YAML syntax errors with their line', () => {
@@ -36,19 +52,35 @@ describe('checkConfigText', () => {
   });
 
   it('refuses auth.mode none on a non-loopback listener', () => {
-    const { config, problems } = checkConfigText('listen: { http: "0.0.0.0:8787" }\nauth: { mode: none }\n', base);
+    const { config, problems } = checkConfigText(
+      'listen: { http: "0.0.0.0:8787" }\nauth: { mode: none }\n',
+      base,
+    );
     expect(config).toBeUndefined();
-    expect(problems).toContainEqual(expect.objectContaining({ path: ['auth', 'mode'], message: 'auth.mode none is allowed only on a loopback listener or stdio', line: 2 }));
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        path: ['auth', 'mode'],
+        message: 'auth.mode none is allowed only on a loopback listener or stdio',
+        line: 2,
+      }),
+    );
   });
 
   it('warns about unpinned npx packages', () => {
-    const { config, problems } = checkConfigText('upstreams:\n  e:\n    command: npx\n    args: [-y, "@modelcontextprotocol/server-everything"]\n', base);
+    const { config, problems } = checkConfigText(
+      'upstreams:\n  e:\n    command: npx\n    args: [-y, "@modelcontextprotocol/server-everything"]\n',
+      base,
+    );
     expect(config).toBeDefined();
-    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', path: ['upstreams', 'e', 'args'] })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ severity: 'warning', path: ['upstreams', 'e', 'args'] }),
+    ]);
   });
 
   it('rejects unknown keys and bad upstream names', () => {
     expect(() => configFromObject({ listen: { http: '127.0.0.1:1', extra: true } }, base)).toThrow(/listen/);
-    expect(() => configFromObject({ upstreams: { 'bad name!': { command: 'x' } } }, base)).toThrow(/upstreams/);
+    expect(() => configFromObject({ upstreams: { 'bad name!': { command: 'x' } } }, base)).toThrow(
+      /upstreams/,
+    );
   });
 });

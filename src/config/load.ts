@@ -40,7 +40,13 @@ export function checkConfigText(text: string, options: CheckConfigOptions): Conf
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
       const { line, col } = lineCounter.linePos(e.pos[0]);
-      return { path: [], message: e.message.split('\n')[0] ?? e.message, severity: 'error' as const, line, column: col };
+      return {
+        path: [],
+        message: e.message.split('\n')[0] ?? e.message,
+        severity: 'error' as const,
+        line,
+        column: col,
+      };
     });
     return { config: undefined, problems };
   }
@@ -66,7 +72,10 @@ export function checkConfigText(text: string, options: CheckConfigOptions): Conf
 }
 
 /** Reads and checks a config file. */
-export async function checkConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigCheck> {
+export async function checkConfigFile(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConfigCheck> {
   const path = resolve(file);
   let text: string;
   try {
@@ -82,9 +91,13 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const { config, problems } = await checkConfigFile(file, env);
   if (config) return config;
   const errors = problems.filter((p) => p.severity === 'error');
-  throw new WardenError('CONFIG_INVALID', `${file}: ${errors.length} error(s)\n${errors.map(formatProblem).join('\n')}`, {
-    details: { problems: errors },
-  });
+  throw new WardenError(
+    'CONFIG_INVALID',
+    `${file}: ${errors.length} error(s)\n${errors.map(formatProblem).join('\n')}`,
+    {
+      details: { problems: errors },
+    },
+  );
 }
 
 /** One line per problem: `line:col path: message`. */

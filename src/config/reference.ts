@@ -16,7 +16,13 @@ function typeName(schema: Record<string, unknown>): string {
     const items = schema.items;
     return `${typeof items === 'object' && items !== null ? typeName(items as Record<string, unknown>) : 'any'}[]`;
   }
-  if (type === 'object' && schema.additionalProperties && typeof schema.additionalProperties === 'object' && !schema.properties) return 'map';
+  if (
+    type === 'object' &&
+    schema.additionalProperties &&
+    typeof schema.additionalProperties === 'object' &&
+    !schema.properties
+  )
+    return 'map';
   return typeof type === 'string' ? type : 'any';
 }
 
@@ -26,19 +32,27 @@ function collect(schema: Record<string, unknown>, prefix: string, rows: Row[]): 
   for (const [key, value] of Object.entries(properties as Record<string, Record<string, unknown>>)) {
     const path = prefix ? `${prefix}.${key}` : key;
     const description = typeof value.description === 'string' ? value.description : '';
-    rows.push({ key: path, type: typeName(value), defaultValue: value.default === undefined ? '' : JSON.stringify(value.default), description });
+    rows.push({
+      key: path,
+      type: typeName(value),
+      defaultValue: value.default === undefined ? '' : JSON.stringify(value.default),
+      description,
+    });
     collect(value, path, rows);
     const extra = value.additionalProperties;
-    if (typeof extra === 'object' && extra !== null) collect(extra as Record<string, unknown>, `${path}.<name>`, rows);
+    if (typeof extra === 'object' && extra !== null)
+      collect(extra as Record<string, unknown>, `${path}.<name>`, rows);
     const items = value.items;
-    if (typeof items === 'object' && items !== null) collect(items as Record<string, unknown>, `${path}[]`, rows);
-    if (Array.isArray(value.anyOf)) for (const option of value.anyOf as Record<string, unknown>[]) collect(option, path, rows);
+    if (typeof items === 'object' && items !== null)
+      collect(items as Record<string, unknown>, `${path}[]`, rows);
+    if (Array.isArray(value.anyOf))
+      for (const option of value.anyOf as Record<string, unknown>[]) collect(option, path, rows);
   }
 }
 
 /** The JSON Schema of warden.yaml, generated from the zod schema (for editors). */
 export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
 }
 
 /** The configuration reference (docs/configuration.md), generated from the schema's descriptions. */
@@ -48,7 +62,10 @@ export function configReferenceMarkdown(): string {
   const seen = new Set<string>();
   const lines = rows
     .filter((r) => !seen.has(r.key) && seen.add(r.key))
-    .map((r) => `| \`${r.key}\` | ${r.type.replace(/\|/g, '\\|')} | ${r.defaultValue ? `\`${r.defaultValue.replace(/\|/g, '\\|')}\`` : ''} | ${r.description.replace(/\|/g, '\\|')} |`);
+    .map(
+      (r) =>
+        `| \`${r.key}\` | ${r.type.replace(/\|/g, '\\|')} | ${r.defaultValue ? `\`${r.defaultValue.replace(/\|/g, '\\|')}\`` : ''} | ${r.description.replace(/\|/g, '\\|')} |`,
+    );
   return [
     '# Configuration reference',
     '',

@@ -50,10 +50,22 @@ const unpinnedNpx: Rule = (config) => {
 
 const shellNeedsRoots: Rule = (config) =>
   config.builtins.shell && !config.builtins.shell.cwd && !config.builtins.shell.roots && !config.builtins.fs
-    ? [{ path: ['builtins', 'shell'], message: 'shell needs cwd, roots, or builtins.fs roots to confine commands', severity: 'error' }]
+    ? [
+        {
+          path: ['builtins', 'shell'],
+          message: 'shell needs cwd, roots, or builtins.fs roots to confine commands',
+          severity: 'error',
+        },
+      ]
     : [];
 
-const RULES: readonly Rule[] = [listenAddressIsValid, noAuthOnlyOnLoopback, jwtNeedsSettings, unpinnedNpx, shellNeedsRoots];
+const RULES: readonly Rule[] = [
+  listenAddressIsValid,
+  noAuthOnlyOnLoopback,
+  jwtNeedsSettings,
+  unpinnedNpx,
+  shellNeedsRoots,
+];
 
 /** Runs every rule and returns all problems at once. */
 export function checkConfigRules(config: WardenConfig): ConfigProblem[] {

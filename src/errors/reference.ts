@@ -2,7 +2,9 @@ import { ERROR_CODES } from './codes.js';
 
 /** docs/errors.md, generated from the catalogue so that the two always agree. */
 export function errorsReferenceMarkdown(): string {
-  const rows = Object.entries(ERROR_CODES).map(([code, { status, message }]) => `| \`${code}\` | ${status} | ${message} |`);
+  const rows = Object.entries(ERROR_CODES).map(
+    ([code, { status, message }]) => `| \`${code}\` | ${status} | ${message} |`,
+  );
   return [
     '# Error codes',
     '',

@@ -1,5 +1,5 @@
 import type { WardenError } from '../errors/index.js';
-import type { JsonRpcRequest, JsonRpcResponse } from '../mcp/wire.js';
+import { CORRELATION_META_KEY, type JsonRpcRequest, type JsonRpcResponse } from '../mcp/wire.js';
 import type { AuditRecordInput } from './ports.js';
 import type { ClientSession } from './session.js';
 
@@ -11,7 +11,12 @@ export interface RequestFacts {
 }
 
 /** Starts the audit record of a request that reached routing. */
-export function auditBase(session: ClientSession, request: JsonRpcRequest, facts: RequestFacts, method: string): AuditRecordInput {
+export function auditBase(
+  session: ClientSession,
+  request: JsonRpcRequest,
+  facts: RequestFacts,
+  method: string,
+): AuditRecordInput {
   return {
     time: Date.now(),
     correlationId: facts.correlationId,
@@ -42,4 +47,10 @@ export interface Reply {
 /** Serialises a response once, for every transport. */
 export function reply(response: JsonRpcResponse): Reply {
   return { body: JSON.stringify(response) };
+}
+
+/** The request's `_meta` with Warden's correlation id added. */
+export function withCorrelation(meta: unknown, correlationId: string): Record<string, unknown> {
+  const base = typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? meta : {};
+  return { ...base, [CORRELATION_META_KEY]: correlationId };
 }

@@ -14,12 +14,18 @@ describe('Catalog', () => {
   it('prefixes names and keeps definitions otherwise unchanged', () => {
     const catalog = Catalog.build([], [listing('a', true, ['read']), listing('b', false, ['write'])]);
     expect([...catalog.tools.keys()]).toEqual(['a__read', 'write']);
-    expect(catalog.tools.get('a__read')?.definition).toEqual({ name: 'a__read', description: 'a read', inputSchema: { type: 'object' } });
+    expect(catalog.tools.get('a__read')?.definition).toEqual({
+      name: 'a__read',
+      description: 'a read',
+      inputSchema: { type: 'object' },
+    });
     expect(catalog.tools.get('a__read')?.originalName).toBe('read');
   });
 
   it('stops on a collision, naming both sources', () => {
-    expect(() => Catalog.build([], [listing('a', false, ['x']), listing('b', false, ['x'])])).toThrow('tool "x" is offered by both upstream "a" and upstream "b"');
+    expect(() => Catalog.build([], [listing('a', false, ['x']), listing('b', false, ['x'])])).toThrow(
+      'tool "x" is offered by both upstream "a" and upstream "b"',
+    );
   });
 
   it('refuses a run-time listing that would shadow another source, keeping the old one', () => {

@@ -85,7 +85,12 @@ export class Catalog {
     const prompts = new Map<string, PromptEntry>();
     const resources = new Map<string, { upstream: string; definition: Record<string, unknown> }>();
     const templates: Catalog['templates'] = [];
-    const claim = <T extends { upstream: string | undefined }>(map: Map<string, T>, name: string, entry: T, kind: string): void => {
+    const claim = <T extends { upstream: string | undefined }>(
+      map: Map<string, T>,
+      name: string,
+      entry: T,
+      kind: string,
+    ): void => {
       const existing = map.get(name);
       if (existing) {
         const a = existing.upstream === undefined ? 'built-in tools' : `upstream "${existing.upstream}"`;
@@ -96,14 +101,38 @@ export class Catalog {
     };
     for (const tool of this.builtins) {
       const name = tool.definition.name;
-      claim(tools, name, { name, definition: tool.definition, originalName: name, upstream: undefined, builtin: tool, drifted: false }, 'tool');
+      claim(
+        tools,
+        name,
+        {
+          name,
+          definition: tool.definition,
+          originalName: name,
+          upstream: undefined,
+          builtin: tool,
+          drifted: false,
+        },
+        'tool',
+      );
     }
     for (const l of this.listings.values()) {
       const rename = (n: string): string => (l.prefix ? `${l.upstream}${PREFIX_SEPARATOR}${n}` : n);
       for (const def of l.tools) {
         const name = rename(def.name);
         const definition = name === def.name ? def : { ...def, name };
-        claim(tools, name, { name, definition, originalName: def.name, upstream: l.upstream, builtin: undefined, drifted: l.drifted?.has(def.name) ?? false }, 'tool');
+        claim(
+          tools,
+          name,
+          {
+            name,
+            definition,
+            originalName: def.name,
+            upstream: l.upstream,
+            builtin: undefined,
+            drifted: l.drifted?.has(def.name) ?? false,
+          },
+          'tool',
+        );
       }
       for (const def of l.prompts) {
         if (typeof def.name !== 'string') continue;

@@ -2,7 +2,7 @@ import { WardenError } from '../errors/index.js';
 import { errorResponse, resultResponse } from '../mcp/jsonrpc.js';
 import { RPC, type JsonRpcRequest, type JsonRpcResponse } from '../mcp/wire.js';
 import type { UpstreamClient } from '../upstream/index.js';
-import { auditBase, type RequestFacts } from './call-context.js';
+import { auditBase, withCorrelation, type RequestFacts } from './call-context.js';
 import type { AuditRecordInput } from './ports.js';
 import type { ClientSession } from './session.js';
 import type { ToolCallDeps } from './tool-call.js';
@@ -24,15 +24,26 @@ function routeOf(deps: ToolCallDeps, request: JsonRpcRequest): Route {
     return client;
   };
   const resourceRoute = (uri: unknown, audited: boolean): Route => {
-    if (typeof uri !== 'string' || uri.length === 0) throw new WardenError('INVALID_PARAMS', 'uri must be a non-empty string');
+    if (typeof uri !== 'string' || uri.length === 0)
+      throw new WardenError('INVALID_PARAMS', 'uri must be a non-empty string');
     const owner = deps.catalog.resourceOwner(uri) ?? soleResourceUpstream(deps);
-    if (owner === undefined) throw new WardenError('UNKNOWN_RESOURCE', `no upstream serves ${uri.slice(0, 200)}`);
+    if (owner === undefined)
+      throw new WardenError('UNKNOWN_RESOURCE', `no upstream serves ${uri.slice(0, 200)}`);
     return { client: upstream(owner), params, policyName: `resource:${uri}`, audited };
   };
-  const promptRoute = (name: unknown, rewrite: (original: string) => Record<string, unknown>, audited: boolean): Route => {
+  const promptRoute = (
+    name: unknown,
+    rewrite: (original: string) => Record<string, unknown>,
+    audited: boolean,
+  ): Route => {
     const entry = typeof name === 'string' ? deps.catalog.prompts.get(name) : undefined;
     if (!entry) throw new WardenError('UNKNOWN_PROMPT', `unknown prompt ${String(name).slice(0, 128)}`);
-    return { client: upstream(entry.upstream), params: rewrite(entry.originalName), policyName: `prompt:${entry.name}`, audited };
+    return {
+      client: upstream(entry.upstream),
+      params: rewrite(entry.originalName),
+      policyName: `prompt:${entry.name}`,
+      audited,
+    };
   };
   switch (request.method) {
     case 'resources/read':
@@ -41,7 +52,8 @@ function routeOf(deps: ToolCallDeps, request: JsonRpcRequest): Route {
       return promptRoute(params.name, (name) => ({ ...params, name }), true);
     case 'completion/complete': {
       const ref = params.ref;
-      if (typeof ref !== 'object' || ref === null) throw new WardenError('INVALID_PARAMS', 'ref must be an object');
+      if (typeof ref !== 'object' || ref === null)
+        throw new WardenError('INVALID_PARAMS', 'ref must be an object');
       if ('type' in ref && ref.type === 'ref/prompt' && 'name' in ref) {
         return promptRoute(ref.name, (name) => ({ ...params, ref: { ...ref, name } }), false);
       }
@@ -62,18 +74,26 @@ function soleResourceUpstream(deps: ToolCallDeps): string | undefined {
  * Forwards resources/read, prompts/get and completion/complete to the upstream that serves them, after the
  * policy allows it; reads and prompt gets are audited like tool calls.
  */
-export async function forwardRequest(deps: ToolCallDeps, session: ClientSession, request: JsonRpcRequest, facts: RequestFacts): Promise<JsonRpcResponse> {
+export async function forwardRequest(
+  deps: ToolCallDeps,
+  session: ClientSession,
+  request: JsonRpcRequest,
+  facts: RequestFacts,
+): Promise<JsonRpcResponse> {
   const started = performance.now();
   const record: AuditRecordInput = auditBase(session, request, facts, request.method);
   let response: JsonRpcResponse;
   let audited = request.method === 'resources/read' || request.method === 'prompts/get';
+  let release: (() => void) | undefined;
   try {
     const route = routeOf(deps, request);
     audited = route.audited;
     record.upstream = route.client.name;
     record.name = route.policyName;
     record.args = route.params;
-    const decision = deps.policyFor(session).decide(session.principal, { name: route.policyName }, route.params);
+    const decision = deps
+      .policyFor(session)
+      .decide(session.principal, { name: route.policyName }, route.params);
     record.rule = decision.rule;
     if (decision.effect !== 'allow') {
       record.decision = 'deny';
@@ -81,19 +101,36 @@ export async function forwardRequest(deps: ToolCallDeps, session: ClientSession,
       record.errorCode = 'POLICY_DENIED';
       response = errorResponse(request.id, RPC.REFUSED, `POLICY_DENIED: denied by policy (${decision.rule})`);
     } else {
-      const result = await route.client.request(request.method, route.params, { owner: { session, requestId: request.id } });
-      response = resultResponse(request.id, deps.resultRedactor ? (deps.resultRedactor.redactValue(result) as Record<string, unknown>) : result);
+      release = deps.limiter?.acquire(session.principal.id, route.policyName);
+      const params = { ...route.params, _meta: withCorrelation(route.params._meta, facts.correlationId) };
+      const result = await route.client.request(request.method, params, {
+        owner: { session, requestId: request.id },
+      });
+      response = resultResponse(
+        request.id,
+        deps.resultRedactor ? (deps.resultRedactor.redactValue(result) as Record<string, unknown>) : result,
+      );
     }
   } catch (error) {
+    release?.();
     if (!audited) throw error;
-    record.status = error instanceof WardenError && error.code.endsWith('TIMEOUT') ? 'timeout' : 'error';
+    const refused =
+      error instanceof WardenError && (error.code === 'RATE_LIMITED' || error.code === 'CONCURRENCY_LIMITED');
+    record.status = refused
+      ? 'denied'
+      : error instanceof WardenError && error.code.endsWith('TIMEOUT')
+        ? 'timeout'
+        : 'error';
+    if (refused) record.decision = 'deny';
     record.errorCode = error instanceof WardenError ? error.code : 'UPSTREAM_ERROR';
     record.durationMs = performance.now() - started;
     await deps.audit.append(record);
     throw error;
   }
+  release?.();
   if (!audited) return response;
   record.durationMs = performance.now() - started;
+  record.responseBytes = 'result' in response ? JSON.stringify(response.result).length : 0;
   await deps.audit.append(record);
   return response;
 }

@@ -3,17 +3,35 @@ import { WardenError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { errorResponse, notification, resultResponse } from '../mcp/jsonrpc.js';
 import { negotiateProtocolVersion } from '../mcp/protocol.js';
-import { RPC, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse, type ToolDefinition } from '../mcp/wire.js';
+import {
+  RPC,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  type ToolDefinition,
+} from '../mcp/wire.js';
 import type { Principal } from '../policy/principal.js';
 import { withCallSpan } from '../metrics/tracing.js';
 import type { Pinning } from '../pinning/index.js';
 import type { BuiltinTool } from '../tools/types.js';
-import { createUpstreamClient, UpstreamRpcError, type CreateUpstreamOptions, type UpstreamClient } from '../upstream/index.js';
+import {
+  createUpstreamClient,
+  UpstreamRpcError,
+  type CreateUpstreamOptions,
+  type UpstreamClient,
+} from '../upstream/index.js';
 import { reply, type Reply, type RequestFacts } from './call-context.js';
 import { Catalog, type UpstreamListing } from './catalog.js';
 import { forwardRequest } from './forward.js';
 import { fetchListing, paginate } from './listing.js';
-import type { ArgValidatorPort, AuditPort, LimiterPort, MetricsPort, PolicyPort, ResultRedactorPort } from './ports.js';
+import type {
+  ArgValidatorPort,
+  AuditPort,
+  LimiterPort,
+  MetricsPort,
+  PolicyPort,
+  ResultRedactorPort,
+} from './ports.js';
 import { relayNotification, relayRequest, type NotificationSinks } from './relay.js';
 import { ClientSession, type SessionChannel } from './session.js';
 import { callTool, type ToolCallDeps } from './tool-call.js';
@@ -36,6 +54,8 @@ export interface GatewayOptions {
   metrics?: MetricsPort | undefined;
   resultRedactor?: ResultRedactorPort | undefined;
   sandboxCommand?: CreateUpstreamOptions['sandboxCommand'];
+  /** Masks secrets in text Warden logs on an upstream's behalf (its stderr). */
+  logRedactor?: { redactText(text: string): string } | undefined;
   /** Wrap every tool call in an OpenTelemetry span. @default false */
   tracing?: boolean | undefined;
   /** Tool-definition pins; absent means no pinning. */
@@ -51,6 +71,7 @@ export class Gateway {
   private readonly subscribers = new Map<string, Set<ClientSession>>();
   private readonly sinks: NotificationSinks;
   private draining = false;
+  private stopping: Promise<void> | undefined;
   private active = 0;
   private idleWaiters: Array<() => void> = [];
 
@@ -68,10 +89,12 @@ export class Gateway {
           logger,
           baseDir: config.baseDir,
           sandboxCommand: options.sandboxCommand,
+          redactText: options.logRedactor ? (text) => options.logRedactor!.redactText(text) : undefined,
           capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
           clientInfo: { name: 'warden', version: SERVER_INFO.version },
           onRequest: (method, params, origin, signal) => relayRequest(name, method, params, origin, signal),
-          onNotification: (method, params, origin) => relayNotification(this.sinks, name, method, params, origin),
+          onNotification: (method, params, origin) =>
+            relayNotification(this.sinks, name, method, params, origin),
           onStateChange: (state) => this.onUpstreamState(name, state),
         }),
       );
@@ -90,7 +113,6 @@ export class Gateway {
     };
   }
 
-
   /** Starts every upstream and builds the catalog; a name collision stops start-up with TOOL_NAME_COLLISION. */
   async start(): Promise<void> {
     const listings = await Promise.all(
@@ -99,12 +121,18 @@ export class Gateway {
           await client.start();
           return this.pinned(await fetchListing(client, this.prefixOf(client.name)));
         } catch (error) {
-          this.options.logger.error({ upstream: client.name, err: error }, 'upstream did not start; retrying in the background');
+          this.options.logger.error(
+            { upstream: client.name, err: error },
+            'upstream did not start; retrying in the background',
+          );
           return undefined;
         }
       }),
     );
-    const built = Catalog.build(this.options.builtins, listings.filter((l): l is UpstreamListing => l !== undefined));
+    const built = Catalog.build(
+      this.options.builtins,
+      listings.filter((l): l is UpstreamListing => l !== undefined),
+    );
     this.catalog = built;
     this.deps.catalog = built;
   }
@@ -113,7 +141,10 @@ export class Gateway {
   private pinned(listing: UpstreamListing): UpstreamListing {
     const drifts = this.options.pinning?.check(listing.upstream, listing.tools) ?? [];
     for (const d of drifts) {
-      this.options.logger.warn({ upstream: d.upstream, tool: d.tool, pinned: d.pinnedHash, now: d.currentHash }, 'tool definition changed since it was pinned; hidden until approved');
+      this.options.logger.warn(
+        { upstream: d.upstream, tool: d.tool, pinned: d.pinnedHash, now: d.currentHash },
+        'tool definition changed since it was pinned; hidden until approved',
+      );
     }
     return drifts.length === 0 ? listing : { ...listing, drifted: new Set(drifts.map((d) => d.tool)) };
   }
@@ -138,19 +169,23 @@ export class Gateway {
     try {
       const listing = this.pinned(await fetchListing(client, this.prefixOf(name)));
       const collision = this.catalog.replace(listing);
-      if (collision) this.options.logger.error({ upstream: name, err: collision }, 'upstream listing refused');
+      if (collision)
+        this.options.logger.error({ upstream: name, err: collision }, 'upstream listing refused');
     } catch (error) {
       this.options.logger.warn({ upstream: name, err: error }, 'upstream listing failed');
       return;
     }
     for (const session of this.sessions.values()) {
-      for (const kind of ['tools', 'prompts', 'resources']) session.channel.send(notification(`notifications/${kind}/list_changed`));
+      for (const kind of ['tools', 'prompts', 'resources'])
+        session.channel.send(notification(`notifications/${kind}/list_changed`));
     }
   }
 
   /** True when every upstream marked `required` is ready. */
   ready(): boolean {
-    return [...this.upstreams.values()].every((c) => c.state === 'ready' || !this.options.config.upstreams[c.name]?.required);
+    return [...this.upstreams.values()].every(
+      (c) => c.state === 'ready' || !this.options.config.upstreams[c.name]?.required,
+    );
   }
 
   /** State of each upstream, for health endpoints. */
@@ -159,7 +194,12 @@ export class Gateway {
   }
 
   /** Opens a session for an authenticated client. */
-  openSession(principal: Principal, transport: 'http' | 'stdio', channel: SessionChannel, clientAddress?: string): ClientSession {
+  openSession(
+    principal: Principal,
+    transport: 'http' | 'stdio',
+    channel: SessionChannel,
+    clientAddress?: string,
+  ): ClientSession {
     if (this.draining) throw new WardenError('SHUTTING_DOWN');
     const session = new ClientSession(principal, transport, channel, clientAddress);
     this.sessions.set(session.id, session);
@@ -196,40 +236,96 @@ export class Gateway {
   /** Handles a request from a client; the reply is serialised once for whichever transport sends it. */
   async handleRequest(session: ClientSession, request: JsonRpcRequest, facts: RequestFacts): Promise<Reply> {
     session.lastActiveMs = Date.now();
-    if (this.draining) return reply(errorResponse(request.id, RPC.INTERNAL_ERROR, 'SHUTTING_DOWN: Warden is shutting down'));
+    if (this.draining)
+      return reply(errorResponse(request.id, RPC.INTERNAL_ERROR, 'SHUTTING_DOWN: Warden is shutting down'));
     this.active++;
     try {
       if (request.method === 'tools/call') {
-        if (!session.protocolVersion) return reply(errorResponse(request.id, RPC.INVALID_REQUEST, 'NOT_INITIALIZED: send initialize first'));
+        if (!session.protocolVersion)
+          return reply(
+            errorResponse(request.id, RPC.INVALID_REQUEST, 'NOT_INITIALIZED: send initialize first'),
+          );
         if (!this.options.tracing) return await callTool(this.deps, session, request, facts);
         const tool = typeof request.params?.name === 'string' ? request.params.name : '';
-        return await withCallSpan('tools/call', { correlationId: facts.correlationId, tool, principal: session.principal.id }, () => callTool(this.deps, session, request, facts));
+        return await withCallSpan(
+          'tools/call',
+          { correlationId: facts.correlationId, tool, principal: session.principal.id },
+          () => callTool(this.deps, session, request, facts),
+        );
       }
       return reply(await this.dispatch(session, request, facts));
     } catch (error) {
-      return reply(toErrorResponse(request, error, this.options.logger));
+      const refused = error instanceof WardenError && error.status === 429;
+      return refused
+        ? { ...reply(toErrorResponse(request, error, this.options.logger)), refusal: error }
+        : reply(toErrorResponse(request, error, this.options.logger));
     } finally {
       if (--this.active === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 
-  private async dispatch(session: ClientSession, request: JsonRpcRequest, facts: RequestFacts): Promise<JsonRpcResponse> {
+  private async dispatch(
+    session: ClientSession,
+    request: JsonRpcRequest,
+    facts: RequestFacts,
+  ): Promise<JsonRpcResponse> {
     const { id, method, params } = request;
     if (method === 'initialize') return resultResponse(id, this.initialize(session, params));
     if (method === 'ping') return resultResponse(id, {});
-    if (!session.protocolVersion) return errorResponse(id, RPC.INVALID_REQUEST, 'NOT_INITIALIZED: send initialize first');
+    if (!session.protocolVersion)
+      return errorResponse(id, RPC.INVALID_REQUEST, 'NOT_INITIALIZED: send initialize first');
     switch (method) {
       case 'tools/list': {
         const tools: ToolDefinition[] = [];
         for (const t of this.catalog.tools.values()) if (!t.drifted) tools.push(t.definition);
-        return resultResponse(id, paginate(this.deps.policyFor(session).visibleTools(session.principal, tools), params?.cursor, 'tools'));
+        return resultResponse(
+          id,
+          paginate(
+            this.deps.policyFor(session).visibleTools(session.principal, tools),
+            params?.cursor,
+            'tools',
+          ),
+        );
       }
-      case 'prompts/list':
-        return resultResponse(id, paginate([...this.catalog.prompts.values()].map((p) => p.definition), params?.cursor, 'prompts'));
-      case 'resources/list':
-        return resultResponse(id, paginate([...this.catalog.resources.values()].map((r) => r.definition), params?.cursor, 'resources'));
+      case 'prompts/list': {
+        const prompts = [...this.catalog.prompts.values()].map((p) => ({
+          name: `prompt:${p.name}`,
+          definition: p.definition,
+        }));
+        const visible = this.deps.policyFor(session).visibleTools(session.principal, prompts);
+        return resultResponse(
+          id,
+          paginate(
+            visible.map((p) => p.definition),
+            params?.cursor,
+            'prompts',
+          ),
+        );
+      }
+      case 'resources/list': {
+        const resources = [...this.catalog.resources.entries()].map(([uri, r]) => ({
+          name: `resource:${uri}`,
+          definition: r.definition,
+        }));
+        const visible = this.deps.policyFor(session).visibleTools(session.principal, resources);
+        return resultResponse(
+          id,
+          paginate(
+            visible.map((r) => r.definition),
+            params?.cursor,
+            'resources',
+          ),
+        );
+      }
       case 'resources/templates/list':
-        return resultResponse(id, paginate(this.catalog.templates.map((t) => t.definition), params?.cursor, 'resourceTemplates'));
+        return resultResponse(
+          id,
+          paginate(
+            this.catalog.templates.map((t) => t.definition),
+            params?.cursor,
+            'resourceTemplates',
+          ),
+        );
       case 'logging/setLevel':
         return resultResponse(id, this.setLevel(session, params?.level));
       case 'resources/subscribe':
@@ -240,13 +336,20 @@ export class Gateway {
     }
   }
 
-  private initialize(session: ClientSession, params: Record<string, unknown> | undefined): Record<string, unknown> {
+  private initialize(
+    session: ClientSession,
+    params: Record<string, unknown> | undefined,
+  ): Record<string, unknown> {
     if (session.protocolVersion) throw new WardenError('INVALID_REQUEST', 'session already initialized');
     session.protocolVersion = negotiateProtocolVersion(params?.protocolVersion);
     const caps = params?.capabilities;
-    session.clientCapabilities = typeof caps === 'object' && caps !== null && !Array.isArray(caps) ? (caps as Record<string, unknown>) : {};
+    session.clientCapabilities =
+      typeof caps === 'object' && caps !== null && !Array.isArray(caps)
+        ? (caps as Record<string, unknown>)
+        : {};
     const info = params?.clientInfo;
-    session.clientInfo = typeof info === 'object' && info !== null ? (info as Record<string, unknown>) : undefined;
+    session.clientInfo =
+      typeof info === 'object' && info !== null ? (info as Record<string, unknown>) : undefined;
     return {
       protocolVersion: session.protocolVersion,
       capabilities: {
@@ -257,25 +360,36 @@ export class Gateway {
         completions: {},
       },
       serverInfo: SERVER_INFO,
-      instructions: 'Warden is a security gateway: calls are authenticated, checked against policy and audited.',
+      instructions:
+        'Warden is a security gateway: calls are authenticated, checked against policy and audited.',
     };
   }
 
   private setLevel(session: ClientSession, level: unknown): Record<string, unknown> {
-    if (typeof level !== 'string' || !['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'].includes(level)) {
+    if (
+      typeof level !== 'string' ||
+      !['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'].includes(level)
+    ) {
       throw new WardenError('INVALID_PARAMS', 'level must be an RFC 5424 severity name');
     }
     session.logLevel = level;
     for (const client of this.upstreams.values()) {
       if (client.state === 'ready' && client.serverCapabilities.logging) {
-        void client.request('logging/setLevel', { level }).catch((error: unknown) => this.options.logger.debug({ err: error }, 'setLevel not relayed'));
+        void client
+          .request('logging/setLevel', { level })
+          .catch((error: unknown) => this.options.logger.debug({ err: error }, 'setLevel not relayed'));
       }
     }
     return {};
   }
 
-  private async subscription(session: ClientSession, method: string, uri: unknown): Promise<Record<string, unknown>> {
-    if (typeof uri !== 'string' || uri.length === 0) throw new WardenError('INVALID_PARAMS', 'uri must be a string');
+  private async subscription(
+    session: ClientSession,
+    method: string,
+    uri: unknown,
+  ): Promise<Record<string, unknown>> {
+    if (typeof uri !== 'string' || uri.length === 0)
+      throw new WardenError('INVALID_PARAMS', 'uri must be a string');
     const upstream = this.catalog.resourceOwner(uri) ?? this.soleResourceUpstream();
     const client = upstream === undefined ? undefined : this.upstreams.get(upstream);
     if (!client) throw new WardenError('UNKNOWN_RESOURCE', 'no upstream serves this resource');
@@ -298,7 +412,9 @@ export class Gateway {
     this.subscribers.delete(uri);
     const upstream = this.catalog.resourceOwner(uri) ?? this.soleResourceUpstream();
     const client = upstream === undefined ? undefined : this.upstreams.get(upstream);
-    void client?.request('resources/unsubscribe', { uri }).catch((error: unknown) => this.options.logger.debug({ err: error }, 'unsubscribe failed'));
+    void client
+      ?.request('resources/unsubscribe', { uri })
+      .catch((error: unknown) => this.options.logger.debug({ err: error }, 'unsubscribe failed'));
   }
 
   /** The one upstream offering resources, when there is exactly one (dynamic URIs route there). */
@@ -308,7 +424,12 @@ export class Gateway {
   }
 
   /** Stops taking calls, waits up to `drainMs` for in-flight ones, then closes sessions and upstreams. */
-  async stop(drainMs = 10_000): Promise<void> {
+  stop(drainMs = 10_000): Promise<void> {
+    this.stopping ??= this.drainAndClose(drainMs);
+    return this.stopping;
+  }
+
+  private async drainAndClose(drainMs: number): Promise<void> {
     this.draining = true;
     if (this.active > 0) {
       await new Promise<void>((resolve) => {
@@ -326,7 +447,8 @@ export class Gateway {
 
 /** Maps a thrown value to the JSON-RPC error a client may see: never a stack or an internal detail. */
 export function toErrorResponse(request: JsonRpcRequest, error: unknown, logger: Logger): JsonRpcResponse {
-  if (error instanceof UpstreamRpcError) return errorResponse(request.id, error.code, error.message.slice(0, 1000), error.data);
+  if (error instanceof UpstreamRpcError)
+    return errorResponse(request.id, error.code, error.message.slice(0, 1000), error.data);
   if (error instanceof WardenError) {
     const code =
       error.code === 'INVALID_PARAMS' || error.code === 'UNKNOWN_PROMPT' || error.code === 'UNKNOWN_TOOL'

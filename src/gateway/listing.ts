@@ -20,14 +20,19 @@ export function paginate<T>(items: readonly T[], cursor: unknown, key: string): 
   return page;
 }
 
-async function listAll(client: UpstreamClient, method: string, key: string): Promise<Record<string, unknown>[]> {
+async function listAll(
+  client: UpstreamClient,
+  method: string,
+  key: string,
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_UPSTREAM_PAGES; page++) {
     const result = await client.request(method, cursor === undefined ? undefined : { cursor });
     const list = result[key];
     if (Array.isArray(list)) for (const item of list) if (isObject(item)) items.push(item);
-    cursor = typeof result.nextCursor === 'string' && result.nextCursor !== '' ? result.nextCursor : undefined;
+    cursor =
+      typeof result.nextCursor === 'string' && result.nextCursor !== '' ? result.nextCursor : undefined;
     if (cursor === undefined) break;
   }
   return items;

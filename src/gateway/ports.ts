@@ -11,8 +11,16 @@ export interface PolicyDecision {
 
 /** What the gateway needs from the policy engine. */
 export interface PolicyPort {
-  decide(principal: Principal, tool: { name: string; annotations?: ToolAnnotations | undefined }, args: unknown): PolicyDecision;
-  visibleTools(principal: Principal, tools: ToolDefinition[]): ToolDefinition[];
+  decide(
+    principal: Principal,
+    tool: { name: string; annotations?: ToolAnnotations | undefined },
+    args: unknown,
+  ): PolicyDecision;
+  /** The items (tools, or prompts and resources under their policy names) the principal could ever be allowed. */
+  visibleTools<T extends { name: string; annotations?: ToolAnnotations | undefined }>(
+    principal: Principal,
+    tools: readonly T[],
+  ): T[];
 }
 
 /** What the gateway needs from argument validation. */
@@ -35,7 +43,13 @@ export interface AuditPort {
 
 /** What the gateway reports to metrics. */
 export interface MetricsPort {
-  observeCall(call: { tool: string; upstream: string; decision: string; status: string; durationMs: number }): void;
+  observeCall(call: {
+    tool: string;
+    upstream: string;
+    decision: string;
+    status: string;
+    durationMs: number;
+  }): void;
   rateLimited(kind: string): void;
   setUpstreamHealth(name: string, up: boolean): void;
   upstreamRestart(name: string): void;

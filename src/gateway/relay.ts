@@ -24,11 +24,15 @@ export async function relayRequest(
   signal: AbortSignal,
 ): Promise<Record<string, unknown>> {
   const capability = REQUEST_CAPABILITY[method];
-  if (capability === undefined) throw new WardenError('METHOD_NOT_FOUND', `Warden does not relay ${method.slice(0, 64)}`);
+  if (capability === undefined)
+    throw new WardenError('METHOD_NOT_FOUND', `Warden does not relay ${method.slice(0, 64)}`);
   const owner = attribute(origin);
   if (!owner) {
     if (method === 'roots/list') return { roots: [] };
-    throw new WardenError('REQUEST_NOT_ATTRIBUTABLE', `cannot tell which client ${upstream}'s ${method} belongs to`);
+    throw new WardenError(
+      'REQUEST_NOT_ATTRIBUTABLE',
+      `cannot tell which client ${upstream}'s ${method} belongs to`,
+    );
   }
   if (!owner.session.can(capability)) {
     if (method === 'roots/list') return { roots: [] };
@@ -40,7 +44,9 @@ export async function relayRequest(
 /** True when a log message at `level` passes the session's logging/setLevel threshold. */
 function passesLevel(session: ClientSession, level: unknown): boolean {
   if (session.logLevel === undefined) return true;
-  return LOG_LEVELS.indexOf(typeof level === 'string' ? level : 'info') >= LOG_LEVELS.indexOf(session.logLevel);
+  return (
+    LOG_LEVELS.indexOf(typeof level === 'string' ? level : 'info') >= LOG_LEVELS.indexOf(session.logLevel)
+  );
 }
 
 /** What the relay needs from the gateway to handle upstream notifications. */
@@ -51,7 +57,13 @@ export interface NotificationSinks {
 }
 
 /** Relays a notification from an upstream to the client (or clients) it concerns. */
-export function relayNotification(sinks: NotificationSinks, upstream: string, method: string, params: Record<string, unknown> | undefined, origin: MessageOrigin): void {
+export function relayNotification(
+  sinks: NotificationSinks,
+  upstream: string,
+  method: string,
+  params: Record<string, unknown> | undefined,
+  origin: MessageOrigin,
+): void {
   switch (method) {
     case 'notifications/tools/list_changed':
       return sinks.listChanged(upstream, 'tools');
@@ -62,7 +74,8 @@ export function relayNotification(sinks: NotificationSinks, upstream: string, me
     case 'notifications/resources/updated': {
       const uri = params?.uri;
       if (typeof uri !== 'string') return;
-      for (const session of sinks.sessions()) if (session.subscriptions.has(uri)) session.channel.send(notification(method, params));
+      for (const session of sinks.sessions())
+        if (session.subscriptions.has(uri)) session.channel.send(notification(method, params));
       return;
     }
     case 'notifications/cancelled':

@@ -50,21 +50,44 @@ export class ClientSession {
   }
 
   /** Sends a request to the client and waits for its answer. */
-  request(method: string, params: Record<string, unknown> | undefined, related: JsonRpcId | undefined, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    related: JsonRpcId | undefined,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>> {
     if (this.closed) return Promise.reject(new WardenError('SESSION_NOT_FOUND', 'client session closed'));
     const id = `w${this.nextOutgoing++}`;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(id, new WardenError('TIMEOUT', `client did not answer ${method}`)), CLIENT_REQUEST_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => this.settle(id, new WardenError('TIMEOUT', `client did not answer ${method}`)),
+        CLIENT_REQUEST_TIMEOUT_MS,
+      );
       timer.unref();
       this.outgoing.set(id, { resolve, reject, timer });
-      signal?.addEventListener('abort', () => {
-        if (this.outgoing.has(id)) {
-          this.channel.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'cancelled upstream' } }, related);
-          this.settle(id, new WardenError('CANCELLED'));
-        }
-      }, { once: true });
-      const message = params === undefined ? { jsonrpc: '2.0' as const, id, method } : { jsonrpc: '2.0' as const, id, method, params };
-      if (!this.channel.send(message, related)) this.settle(id, new WardenError('CLIENT_CAPABILITY_MISSING', 'no open stream to the client'));
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (this.outgoing.has(id)) {
+            this.channel.send(
+              {
+                jsonrpc: '2.0',
+                method: 'notifications/cancelled',
+                params: { requestId: id, reason: 'cancelled upstream' },
+              },
+              related,
+            );
+            this.settle(id, new WardenError('CANCELLED'));
+          }
+        },
+        { once: true },
+      );
+      const message =
+        params === undefined
+          ? { jsonrpc: '2.0' as const, id, method }
+          : { jsonrpc: '2.0' as const, id, method, params };
+      if (!this.channel.send(message, related))
+        this.settle(id, new WardenError('CLIENT_CAPABILITY_MISSING', 'no open stream to the client'));
     });
   }
 
@@ -93,6 +116,7 @@ export class ClientSession {
     if (this.closed) return;
     this.closed = true;
     for (const controller of this.inflight.values()) controller.abort();
-    for (const id of [...this.outgoing.keys()]) this.settle(id, new WardenError('SESSION_NOT_FOUND', 'client session closed'));
+    for (const id of [...this.outgoing.keys()])
+      this.settle(id, new WardenError('SESSION_NOT_FOUND', 'client session closed'));
   }
 }

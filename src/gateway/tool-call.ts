@@ -4,9 +4,17 @@ import type { Pinning } from '../pinning/index.js';
 import { errorResponse, notification, resultResponse } from '../mcp/jsonrpc.js';
 import { RPC, type JsonRpcRequest, type JsonRpcResponse, type ToolResult } from '../mcp/wire.js';
 import { UpstreamRpcError, type UpstreamClient } from '../upstream/index.js';
-import { auditBase, reply, type Reply, type RequestFacts } from './call-context.js';
+import { auditBase, reply, withCorrelation, type Reply, type RequestFacts } from './call-context.js';
 import type { Catalog, ToolEntry } from './catalog.js';
-import type { ArgValidatorPort, AuditPort, AuditRecordInput, LimiterPort, MetricsPort, PolicyPort, ResultRedactorPort } from './ports.js';
+import type {
+  ArgValidatorPort,
+  AuditPort,
+  AuditRecordInput,
+  LimiterPort,
+  MetricsPort,
+  PolicyPort,
+  ResultRedactorPort,
+} from './ports.js';
 import type { ClientSession } from './session.js';
 
 /** Longest Warden waits for a user to approve an `ask` call. */
@@ -35,7 +43,12 @@ function toolError(code: string, message: string): ToolResult {
  * durable audit → reply. Denials are tool results with isError; the audit record is committed before the reply
  * is returned, and if it cannot be, the caller gets AUDIT_WRITE_FAILED instead of the result.
  */
-export async function callTool(deps: ToolCallDeps, session: ClientSession, request: JsonRpcRequest, facts: RequestFacts): Promise<Reply> {
+export async function callTool(
+  deps: ToolCallDeps,
+  session: ClientSession,
+  request: JsonRpcRequest,
+  facts: RequestFacts,
+): Promise<Reply> {
   const started = performance.now();
   const params = request.params;
   const name = params?.name;
@@ -45,7 +58,12 @@ export async function callTool(deps: ToolCallDeps, session: ClientSession, reque
     record.status = 'denied';
     record.decision = 'deny';
     record.errorCode = 'INVALID_PARAMS';
-    return finish(deps, record, started, errorResponse(request.id, RPC.INVALID_PARAMS, 'tools/call needs a string name and object arguments'));
+    return finish(
+      deps,
+      record,
+      started,
+      errorResponse(request.id, RPC.INVALID_PARAMS, 'tools/call needs a string name and object arguments'),
+    );
   }
   record.name = name;
   record.args = args;
@@ -54,7 +72,12 @@ export async function callTool(deps: ToolCallDeps, session: ClientSession, reque
     record.status = 'denied';
     record.decision = 'deny';
     record.errorCode = 'UNKNOWN_TOOL';
-    return finish(deps, record, started, errorResponse(request.id, RPC.INVALID_PARAMS, `Unknown tool: ${name.slice(0, 128)}`));
+    return finish(
+      deps,
+      record,
+      started,
+      errorResponse(request.id, RPC.INVALID_PARAMS, `Unknown tool: ${name.slice(0, 128)}`),
+    );
   }
   record.upstream = entry.upstream;
   let release: (() => void) | undefined;
@@ -63,14 +86,24 @@ export async function callTool(deps: ToolCallDeps, session: ClientSession, reque
     release = deps.limiter?.acquire(session.principal.id, name);
     result = await decideAndCall(deps, session, request, entry, args as Record<string, unknown>, record);
   } catch (error) {
-    if (error instanceof WardenError && (error.code === 'RATE_LIMITED' || error.code === 'CONCURRENCY_LIMITED')) {
+    if (
+      error instanceof WardenError &&
+      (error.code === 'RATE_LIMITED' || error.code === 'CONCURRENCY_LIMITED')
+    ) {
       deps.metrics?.rateLimited(error.code === 'RATE_LIMITED' ? 'window' : 'concurrency');
       record.status = 'denied';
       record.decision = 'deny';
       record.errorCode = error.code;
-      const retry = error.details?.retryAfterMs;
-      const text = `${error.code}: ${error.message}${typeof retry === 'number' ? `; retry in ${Math.ceil(retry / 1000)} s` : ''}`;
-      return finish(deps, record, started, errorResponse(request.id, RPC.REFUSED, text, { code: error.code, ...error.details }), error);
+      return finish(
+        deps,
+        record,
+        started,
+        errorResponse(request.id, RPC.REFUSED, `${error.code}: ${error.message}`, {
+          code: error.code,
+          ...error.details,
+        }),
+        error,
+      );
     }
     result = failureResult(deps, error, record);
   } finally {
@@ -88,13 +121,18 @@ async function decideAndCall(
   args: Record<string, unknown>,
   record: AuditRecordInput,
 ): Promise<ToolResult> {
-  const decision = deps.policyFor(session).decide(session.principal, { name: entry.name, annotations: entry.definition.annotations }, args);
+  const decision = deps
+    .policyFor(session)
+    .decide(session.principal, { name: entry.name, annotations: entry.definition.annotations }, args);
   record.rule = decision.rule;
   if (decision.effect === 'deny') {
     record.decision = 'deny';
     record.status = 'denied';
     record.errorCode = decision.rule === 'error' ? 'POLICY_ERROR' : 'POLICY_DENIED';
-    return toolError(record.errorCode, decision.rule === 'error' ? 'policy evaluation failed; denied' : `denied by policy (${decision.rule})`);
+    return toolError(
+      record.errorCode,
+      decision.rule === 'error' ? 'policy evaluation failed; denied' : `denied by policy (${decision.rule})`,
+    );
   }
   if (decision.effect === 'ask') {
     const approved = await askUser(session, request, entry.name);
@@ -102,13 +140,26 @@ async function decideAndCall(
     if (!approved) {
       record.status = 'denied';
       record.errorCode = 'POLICY_ASK_DECLINED';
-      return toolError('POLICY_ASK_DECLINED', session.can('elicitation') ? 'the user did not approve the call' : 'approval needed, but the client cannot ask its user');
+      return toolError(
+        'POLICY_ASK_DECLINED',
+        session.can('elicitation')
+          ? 'the user did not approve the call'
+          : 'approval needed, but the client cannot ask its user',
+      );
     }
   }
   if (entry.drifted) {
     // An approval made with `warden pins approve` since the listing takes effect at once.
-    if (entry.upstream !== undefined && deps.pinning?.isApproved(entry.upstream, entry.originalName, entry.definition)) entry.drifted = false;
-    else throw new WardenError('PIN_MISMATCH', 'tool definition changed since it was pinned; approve it with "warden pins approve"');
+    if (
+      entry.upstream !== undefined &&
+      deps.pinning?.isApproved(entry.upstream, entry.originalName, entry.definition)
+    )
+      entry.drifted = false;
+    else
+      throw new WardenError(
+        'PIN_MISMATCH',
+        'tool definition changed since it was pinned; approve it with "warden pins approve"',
+      );
   }
   deps.validator.validate(entry.definition, args);
   const controller = new AbortController();
@@ -117,7 +168,7 @@ async function decideAndCall(
   try {
     const result = entry.builtin
       ? await entry.builtin.call(args, { signal: controller.signal, requestId: record.correlationId })
-      : await callUpstream(deps, session, request, entry, controller.signal);
+      : await callUpstream(deps, session, request, entry, controller.signal, record.correlationId);
     if (result.isError === true) record.status = 'error';
     return result;
   } finally {
@@ -125,49 +176,80 @@ async function decideAndCall(
   }
 }
 
-async function callUpstream(deps: ToolCallDeps, session: ClientSession, request: JsonRpcRequest, entry: ToolEntry, signal: AbortSignal): Promise<ToolResult> {
+async function callUpstream(
+  deps: ToolCallDeps,
+  session: ClientSession,
+  request: JsonRpcRequest,
+  entry: ToolEntry,
+  signal: AbortSignal,
+  correlationId: string,
+): Promise<ToolResult> {
   const client = entry.upstream === undefined ? undefined : deps.upstreams.get(entry.upstream);
   if (!client) throw new WardenError('UPSTREAM_UNAVAILABLE');
   const params = request.params ?? {};
   const meta = params._meta;
-  const clientToken = typeof meta === 'object' && meta !== null && 'progressToken' in meta ? meta.progressToken : undefined;
-  const outgoing = entry.originalName === entry.name ? params : { ...params, name: entry.originalName };
+  const clientToken =
+    typeof meta === 'object' && meta !== null && 'progressToken' in meta ? meta.progressToken : undefined;
+  const outgoing = { ...params, name: entry.originalName, _meta: withCorrelation(meta, correlationId) };
   const onProgress =
     clientToken === undefined
       ? undefined
       : (p: Record<string, unknown>): void => {
-          session.channel.send(notification('notifications/progress', { ...p, progressToken: clientToken }), request.id);
+          session.channel.send(
+            notification('notifications/progress', { ...p, progressToken: clientToken }),
+            request.id,
+          );
         };
-  const result = await client.request('tools/call', outgoing, { signal, onProgress, owner: { session, requestId: request.id } });
-  if (!Array.isArray(result.content)) throw new WardenError('UPSTREAM_PROTOCOL', 'upstream tool result has no content array');
+  const result = await client.request('tools/call', outgoing, {
+    signal,
+    onProgress,
+    owner: { session, requestId: request.id },
+  });
+  if (!Array.isArray(result.content))
+    throw new WardenError('UPSTREAM_PROTOCOL', 'upstream tool result has no content array');
   return result as ToolResult;
 }
 
 async function askUser(session: ClientSession, request: JsonRpcRequest, tool: string): Promise<boolean> {
   if (!session.can('elicitation')) return false;
-  const answer = await session.request(
-    'elicitation/create',
-    {
-      message: `Warden: allow ${session.principal.id} to call the tool "${tool}"?`,
-      requestedSchema: {
-        type: 'object',
-        properties: { approve: { type: 'boolean', title: 'Approve this call', default: false } },
-        required: ['approve'],
+  const answer = await session
+    .request(
+      'elicitation/create',
+      {
+        message: `Warden: allow ${session.principal.id} to call the tool "${tool}"?`,
+        requestedSchema: {
+          type: 'object',
+          properties: { approve: { type: 'boolean', title: 'Approve this call', default: false } },
+          required: ['approve'],
+        },
       },
-    },
-    request.id,
-    AbortSignal.timeout(ASK_TIMEOUT_MS),
-  ).catch(() => undefined);
+      request.id,
+      AbortSignal.timeout(ASK_TIMEOUT_MS),
+    )
+    .catch(() => undefined);
   const content = answer?.content;
-  return answer?.action === 'accept' && typeof content === 'object' && content !== null && 'approve' in content && content.approve === true;
+  return (
+    answer?.action === 'accept' &&
+    typeof content === 'object' &&
+    content !== null &&
+    'approve' in content &&
+    content.approve === true
+  );
 }
 
 function failureResult(deps: ToolCallDeps, error: unknown, record: AuditRecordInput): ToolResult {
   if (error instanceof WardenError) {
-    record.status = error.code === 'UPSTREAM_TIMEOUT' || error.code === 'TIMEOUT' || error.code.endsWith('_TIMEOUT') ? 'timeout' : 'error';
-    if (error.code === 'ARGS_INVALID' || error.code === 'PIN_MISMATCH' || error.code === 'DUPLICATE_REQUEST_ID') {
+    record.status = error.code === 'TIMEOUT' || error.code.endsWith('_TIMEOUT') ? 'timeout' : 'error';
+    // Refusals by a check (arguments, pins) or by a tool's confinement (paths, programs, addresses) are denials,
+    // so that `warden audit search --status denied` finds escape attempts too.
+    if (error.status === 403 || error.code === 'ARGS_INVALID' || error.code === 'DUPLICATE_REQUEST_ID') {
       record.status = 'denied';
-      record.decision = 'deny';
+      if (
+        error.code === 'ARGS_INVALID' ||
+        error.code === 'PIN_MISMATCH' ||
+        error.code === 'DUPLICATE_REQUEST_ID'
+      )
+        record.decision = 'deny';
     }
     record.errorCode = error.code;
     return toolError(error.code, error.message);
@@ -183,7 +265,13 @@ function failureResult(deps: ToolCallDeps, error: unknown, record: AuditRecordIn
   return toolError('INTERNAL', 'internal error');
 }
 
-async function finish(deps: ToolCallDeps, record: AuditRecordInput, started: number, response: JsonRpcResponse, refusal?: WardenError): Promise<Reply> {
+async function finish(
+  deps: ToolCallDeps,
+  record: AuditRecordInput,
+  started: number,
+  response: JsonRpcResponse,
+  refusal?: WardenError,
+): Promise<Reply> {
   const body = JSON.stringify(response);
   record.responseBytes = body.length;
   record.durationMs = performance.now() - started;
@@ -197,8 +285,17 @@ async function finish(deps: ToolCallDeps, record: AuditRecordInput, started: num
   try {
     await deps.audit.append(record);
   } catch (error) {
-    deps.logger.error({ err: error, correlationId: record.correlationId }, 'audit write failed; reply withheld');
-    return reply(errorResponse(response.id, RPC.INTERNAL_ERROR, 'AUDIT_WRITE_FAILED: audit record could not be written; call refused'));
+    deps.logger.error(
+      { err: error, correlationId: record.correlationId },
+      'audit write failed; reply withheld',
+    );
+    return reply(
+      errorResponse(
+        response.id,
+        RPC.INTERNAL_ERROR,
+        'AUDIT_WRITE_FAILED: audit record could not be written; call refused',
+      ),
+    );
   }
   return refusal ? { body, refusal } : { body };
 }

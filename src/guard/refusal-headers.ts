@@ -17,7 +17,10 @@ function rateLimitDetails(details: Record<string, unknown> | undefined): RateLim
  * The HTTP headers that go with a guard refusal: a Bearer challenge pointing at the protected-resource metadata
  * for 401s, and `Retry-After` / `RateLimit-Policy` / `RateLimit` for 429s. Other errors get none.
  */
-export function refusalHeaders(error: WardenError, resourceMetadataUrl: string): Record<string, string> {
+export function refusalHeaders(
+  error: WardenError,
+  resourceMetadataUrl: string | undefined,
+): Record<string, string> {
   switch (error.code) {
     case 'AUTH_REQUIRED':
       return { 'WWW-Authenticate': wwwAuthenticate(resourceMetadataUrl) };

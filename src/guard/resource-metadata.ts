@@ -17,10 +17,14 @@ function quoted(value: string): string {
 
 /** The `WWW-Authenticate` value of a 401: a Bearer challenge pointing at the resource metadata (RFC 9728 §5.1). */
 export function wwwAuthenticate(
-  resourceMetadataUrl: string,
+  resourceMetadataUrl: string | undefined,
   error?: 'invalid_token' | 'invalid_request',
 ): string {
-  const parts = [`resource_metadata=${quoted(resourceMetadataUrl)}`];
+  // Without OAuth (API keys) there is no metadata document to point to, only the scheme and a realm.
+  const parts =
+    resourceMetadataUrl === undefined
+      ? ['realm="warden"']
+      : [`resource_metadata=${quoted(resourceMetadataUrl)}`];
   if (error) parts.unshift(`error=${quoted(error)}`);
   return `Bearer ${parts.join(', ')}`;
 }

@@ -1,4 +1,13 @@
-export { classify, errorResponse, exceedsDepth, isResponse, notification, parseMessage, resultResponse, MAX_JSON_DEPTH } from './jsonrpc.js';
+export {
+  classify,
+  errorResponse,
+  exceedsDepth,
+  isResponse,
+  notification,
+  parseMessage,
+  resultResponse,
+  MAX_JSON_DEPTH,
+} from './jsonrpc.js';
 export type { Classified, Parsed } from './jsonrpc.js';
 export {
   DEFAULT_HTTP_PROTOCOL_VERSION,

@@ -24,9 +24,17 @@ describe('classify', () => {
     [{ jsonrpc: '2.0', id: 1, method: 'x', params: 'p' }, 1, 'params must be an object'],
     [{ jsonrpc: '2.0', result: {} }, null, 'a response needs an id'],
     [{ jsonrpc: '2.0', id: 1 }, 1, 'a response has exactly one of result and error'],
-    [{ jsonrpc: '2.0', id: 1, result: {}, error: { code: 1, message: '' } }, 1, 'a response has exactly one of result and error'],
+    [
+      { jsonrpc: '2.0', id: 1, result: {}, error: { code: 1, message: '' } },
+      1,
+      'a response has exactly one of result and error',
+    ],
     [{ jsonrpc: '2.0', id: 1, result: 5 }, 1, 'result must be an object'],
-    [{ jsonrpc: '2.0', id: 1, error: { code: 'x', message: 'm' } }, 1, 'error must have an integer code and a message'],
+    [
+      { jsonrpc: '2.0', id: 1, error: { code: 'x', message: 'm' } },
+      1,
+      'error must have an integer code and a message',
+    ],
   ])('rejects %j', (value, id, reason) => {
     expect(classify(value)).toEqual({ kind: 'invalid', id, reason });
   });
@@ -34,12 +42,18 @@ describe('classify', () => {
 
 describe('parseMessage', () => {
   it('returns a parse error for invalid JSON', () => {
-    expect(parseMessage('{"jsonrpc":')).toEqual({ ok: false, response: { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: invalid JSON' } } });
+    expect(parseMessage('{"jsonrpc":')).toEqual({
+      ok: false,
+      response: { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: invalid JSON' } },
+    });
   });
 
   it('refuses hostile nesting before parsing it', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-    expect(parseMessage(deep)).toEqual({ ok: false, response: { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'message nested too deeply' } } });
+    expect(parseMessage(deep)).toEqual({
+      ok: false,
+      response: { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'message nested too deeply' } },
+    });
   });
 
   it('does not count brackets inside strings', () => {

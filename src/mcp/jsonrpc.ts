@@ -1,4 +1,12 @@
-import { RPC, type JsonRpcErrorResponse, type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from './wire.js';
+import {
+  RPC,
+  type JsonRpcErrorResponse,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+} from './wire.js';
 
 /** Deepest JSON nesting Warden accepts in one message; deeper input is refused before parsing. */
 export const MAX_JSON_DEPTH = 64;
@@ -26,8 +34,10 @@ export function classify(value: unknown): Classified {
   if (!isPlainObject(value)) return { kind: 'invalid', id: null, reason: 'message must be a JSON object' };
   const id = value.id;
   const hasId = id !== undefined;
-  if (hasId && !isValidId(id)) return { kind: 'invalid', id: null, reason: 'id must be a string or an integer' };
-  if (value.jsonrpc !== '2.0') return { kind: 'invalid', id: hasId ? id : null, reason: 'jsonrpc must be "2.0"' };
+  if (hasId && !isValidId(id))
+    return { kind: 'invalid', id: null, reason: 'id must be a string or an integer' };
+  if (value.jsonrpc !== '2.0')
+    return { kind: 'invalid', id: hasId ? id : null, reason: 'jsonrpc must be "2.0"' };
   const method = value.method;
   if (method !== undefined) {
     if (typeof method !== 'string' || method.length === 0 || method.length > 256) {
@@ -46,8 +56,12 @@ export function classify(value: unknown): Classified {
   if (hasResult === (error !== undefined)) {
     return { kind: 'invalid', id, reason: 'a response has exactly one of result and error' };
   }
-  if (hasResult && !isPlainObject(value.result)) return { kind: 'invalid', id, reason: 'result must be an object' };
-  if (!hasResult && !(isPlainObject(error) && Number.isInteger(error.code) && typeof error.message === 'string')) {
+  if (hasResult && !isPlainObject(value.result))
+    return { kind: 'invalid', id, reason: 'result must be an object' };
+  if (
+    !hasResult &&
+    !(isPlainObject(error) && Number.isInteger(error.code) && typeof error.message === 'string')
+  ) {
     return { kind: 'invalid', id, reason: 'error must have an integer code and a message' };
   }
   return { kind: 'response', message: value as unknown as JsonRpcResponse };
@@ -78,7 +92,8 @@ export type Parsed = { ok: true; value: unknown } | { ok: false; response: JsonR
 
 /** Parses one JSON-RPC message text with the depth guard; failures come back as the error response to send. */
 export function parseMessage(text: string): Parsed {
-  if (exceedsDepth(text)) return { ok: false, response: errorResponse(null, RPC.INVALID_REQUEST, 'message nested too deeply') };
+  if (exceedsDepth(text))
+    return { ok: false, response: errorResponse(null, RPC.INVALID_REQUEST, 'message nested too deeply') };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
@@ -87,7 +102,12 @@ export function parseMessage(text: string): Parsed {
 }
 
 /** A JSON-RPC error response. */
-export function errorResponse(id: JsonRpcId | null, code: number, message: string, data?: unknown): JsonRpcErrorResponse {
+export function errorResponse(
+  id: JsonRpcId | null,
+  code: number,
+  message: string,
+  data?: unknown,
+): JsonRpcErrorResponse {
   const error = data === undefined ? { code, message } : { code, message, data };
   return { jsonrpc: '2.0', id, error };
 }

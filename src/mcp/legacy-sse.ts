@@ -15,7 +15,11 @@ export function createLegacySsePipe(url: string, headers: Record<string, string>
   const sdk = new SSEClientTransport(new URL(url), {
     requestInit: { headers },
     eventSourceInit: {
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...headers, ...Object.fromEntries(new Headers(init?.headers).entries()) } }),
+      fetch: (input, init) =>
+        fetch(input, {
+          ...init,
+          headers: { ...headers, ...Object.fromEntries(new Headers(init?.headers).entries()) },
+        }),
     },
   });
   let closing = false;

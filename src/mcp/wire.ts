@@ -85,3 +85,6 @@ export interface ToolResult {
   isError?: boolean;
   [key: string]: unknown;
 }
+
+/** The `_meta` key under which Warden passes a call's correlation id to upstreams (HTTP upstreams also get X-Request-Id). */
+export const CORRELATION_META_KEY = 'dev.warden/correlation-id';

@@ -35,9 +35,21 @@ export function createPinning(options: PinningOptions): Pinning {
         const hash = toolDefinitionHash(definition);
         const pin = store.get(upstream, definition.name);
         if (!pin) {
-          store.put({ upstream, tool: definition.name, hash, definition: canonicalToolDefinition(definition), pinnedAt: now() });
+          store.put({
+            upstream,
+            tool: definition.name,
+            hash,
+            definition: canonicalToolDefinition(definition),
+            pinnedAt: now(),
+          });
         } else if (pin.hash !== hash) {
-          store.putPending({ upstream, tool: definition.name, hash, definition: canonicalToolDefinition(definition), pinnedAt: now() });
+          store.putPending({
+            upstream,
+            tool: definition.name,
+            hash,
+            definition: canonicalToolDefinition(definition),
+            pinnedAt: now(),
+          });
           drifts.push({ upstream, tool: definition.name, pinnedHash: pin.hash, currentHash: hash });
         }
       }

@@ -3,7 +3,11 @@ import type { SessionChannel } from '../gateway/session.js';
 import type { JsonRpcId, JsonRpcMessage } from '../mcp/wire.js';
 
 /** Headers of an event-stream answer. */
-const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' };
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+};
 
 /**
  * One POST that carries a request. It answers with plain JSON unless a message for that request must be sent
@@ -40,7 +44,12 @@ export class Exchange {
       this.res.end(`event: message\ndata: ${body}\n\n`);
       return;
     }
-    this.res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...this.headers, ...extraHeaders });
+    this.res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      ...this.headers,
+      ...extraHeaders,
+    });
     this.res.end(body);
   }
 }

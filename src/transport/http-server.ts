@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -42,18 +47,33 @@ export interface HttpFrontEnd {
 
 const CHANNELS = new WeakMap<ClientSession, HttpSessionChannel>();
 
-function sendJson(res: ServerResponse, status: number, value: unknown, headers?: Record<string, string>): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers?: Record<string, string>,
+): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 
-function rpcError(res: ServerResponse, status: number, error: JsonRpcErrorResponse, headers?: Record<string, string>): void {
+function rpcError(
+  res: ServerResponse,
+  status: number,
+  error: JsonRpcErrorResponse,
+  headers?: Record<string, string>,
+): void {
   sendJson(res, status, error, headers);
 }
 
 function wardenErrorBody(error: WardenError): JsonRpcErrorResponse {
-  const code = error.code === 'PARSE_ERROR' ? RPC.PARSE_ERROR : error.status === 400 ? RPC.INVALID_REQUEST : RPC.REFUSED;
+  const code =
+    error.code === 'PARSE_ERROR' ? RPC.PARSE_ERROR : error.status === 400 ? RPC.INVALID_REQUEST : RPC.REFUSED;
   return errorResponse(null, code, `${error.code}: ${error.message}`);
 }
 
@@ -67,7 +87,8 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     void route(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'HTTP handler failed');
-      if (!res.headersSent) rpcError(res, 500, errorResponse(null, RPC.INTERNAL_ERROR, 'INTERNAL: internal error'));
+      if (!res.headersSent)
+        rpcError(res, 500, errorResponse(null, RPC.INTERNAL_ERROR, 'INTERNAL: internal error'));
       else res.destroy();
     });
   };
@@ -76,7 +97,9 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
         {
           cert: readFileSync(tls.cert),
           key: readFileSync(tls.key),
-          ...(tls.clientCa ? { ca: readFileSync(tls.clientCa), requestCert: true, rejectUnauthorized: true } : {}),
+          ...(tls.clientCa
+            ? { ca: readFileSync(tls.clientCa), requestCert: true, rejectUnauthorized: true }
+            : {}),
         },
         handler,
       )
@@ -90,8 +113,10 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    if (!hostCheck?.hostAllowed(req.headers.host)) return rpcError(res, 403, wardenErrorBody(new WardenError('BAD_HOST')));
-    if (!hostCheck.originAllowed(req.headers.origin)) return rpcError(res, 403, wardenErrorBody(new WardenError('BAD_ORIGIN')));
+    if (!hostCheck?.hostAllowed(req.headers.host))
+      return rpcError(res, 403, wardenErrorBody(new WardenError('BAD_HOST')));
+    if (!hostCheck.originAllowed(req.headers.origin))
+      return rpcError(res, 403, wardenErrorBody(new WardenError('BAD_ORIGIN')));
     switch (path) {
       case '/mcp':
         return mcp(req, res, url);
@@ -99,7 +124,10 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz': {
         const ok = gateway.ready() && (options.ready?.() ?? true);
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', upstreams: gateway.health() });
+        return sendJson(res, ok ? 200 : 503, {
+          status: ok ? 'ready' : 'not ready',
+          upstreams: gateway.health(),
+        });
       }
       case '/metrics': {
         if (!options.metrics) return sendJson(res, 404, { error: 'metrics disabled' });
@@ -110,27 +138,47 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
       }
       case '/.well-known/oauth-protected-resource': {
         const metadata = guard.protectedResourceMetadata?.();
-        return metadata ? sendJson(res, 200, metadata) : sendJson(res, 404, { error: 'not an OAuth protected resource' });
+        return metadata
+          ? sendJson(res, 200, metadata)
+          : sendJson(res, 404, { error: 'not an OAuth protected resource' });
       }
       default:
         return sendJson(res, 404, { error: 'not found' });
     }
   }
 
-  async function authenticate(req: IncomingMessage, res: ServerResponse, url: string, correlationId: string): Promise<AuthResult | undefined> {
+  async function authenticate(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: string,
+    correlationId: string,
+  ): Promise<AuthResult | undefined> {
     const socket = req.socket as TLSSocket;
-    const cert = tls?.clientCa && typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+    const cert =
+      tls?.clientCa && typeof socket.getPeerCertificate === 'function'
+        ? socket.getPeerCertificate()
+        : undefined;
     try {
       return await guard.authenticate({
         headers: req.headers,
         remoteAddress: req.socket.remoteAddress ?? '',
         url,
-        peerCertificate: cert?.fingerprint256 ? { fingerprint256: cert.fingerprint256, subjectCN: typeof cert.subject?.CN === 'string' ? cert.subject.CN : undefined } : undefined,
+        peerCertificate: cert?.fingerprint256
+          ? {
+              fingerprint256: cert.fingerprint256,
+              subjectCN: typeof cert.subject?.CN === 'string' ? cert.subject.CN : undefined,
+            }
+          : undefined,
       });
     } catch (error) {
-      const wardenError = error instanceof WardenError ? error : new WardenError('AUTH_INVALID', undefined, { cause: error });
-      if (!(error instanceof WardenError)) logger.error({ err: error }, 'authentication failed unexpectedly; denied');
-      const headers: Record<string, string> = { 'x-request-id': correlationId, ...guard.refusalHeaders(wardenError) };
+      const wardenError =
+        error instanceof WardenError ? error : new WardenError('AUTH_INVALID', undefined, { cause: error });
+      if (!(error instanceof WardenError))
+        logger.error({ err: error }, 'authentication failed unexpectedly; denied');
+      const headers: Record<string, string> = {
+        'x-request-id': correlationId,
+        ...guard.refusalHeaders(wardenError),
+      };
       await options.audit
         .append({
           time: Date.now(),
@@ -146,14 +194,21 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
           requestBytes: Number(req.headers['content-length'] ?? 0) || 0,
           responseBytes: 0,
         })
-        .catch((auditError: unknown) => logger.error({ err: auditError }, 'audit of a refused request failed'));
+        .catch((auditError: unknown) =>
+          logger.error({ err: auditError }, 'audit of a refused request failed'),
+        );
       req.resume();
       rpcError(res, wardenError.status, wardenErrorBody(wardenError), headers);
       return undefined;
     }
   }
 
-  function findSession(req: IncomingMessage, res: ServerResponse, auth: AuthResult, headers: Record<string, string>): ClientSession | undefined {
+  function findSession(
+    req: IncomingMessage,
+    res: ServerResponse,
+    auth: AuthResult,
+    headers: Record<string, string>,
+  ): ClientSession | undefined {
     const id = req.headers['mcp-session-id'];
     if (typeof id !== 'string') {
       rpcError(res, 400, wardenErrorBody(new WardenError('SESSION_REQUIRED')), headers);
@@ -161,7 +216,11 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     }
     const session = gateway.sessions.get(id);
     // A session belongs to the principal that opened it; anyone else is told it does not exist.
-    if (!session || session.principal.id !== auth.principal.id) {
+    if (
+      !session ||
+      session.principal.id !== auth.principal.id ||
+      session.principal.authMethod !== auth.principal.authMethod
+    ) {
       rpcError(res, 404, wardenErrorBody(new WardenError('SESSION_NOT_FOUND')), headers);
       return undefined;
     }
@@ -182,10 +241,17 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     if (req.method === 'GET') {
       const session = findSession(req, res, auth, headers);
       if (!session) return;
-      if (!String(req.headers.accept ?? '').includes('text/event-stream')) return rpcError(res, 406, wardenErrorBody(new WardenError('BAD_ACCEPT')), headers);
+      if (!String(req.headers.accept ?? '').includes('text/event-stream'))
+        return rpcError(res, 406, wardenErrorBody(new WardenError('BAD_ACCEPT')), headers);
       const channel = CHANNELS.get(session);
       if (!channel) return rpcError(res, 404, wardenErrorBody(new WardenError('SESSION_NOT_FOUND')), headers);
-      if (channel.getStream && !channel.getStream.destroyed) return rpcError(res, 409, errorResponse(null, RPC.INVALID_REQUEST, 'a GET stream is already open for this session'), headers);
+      if (channel.getStream && !channel.getStream.destroyed)
+        return rpcError(
+          res,
+          409,
+          errorResponse(null, RPC.INVALID_REQUEST, 'a GET stream is already open for this session'),
+          headers,
+        );
       channel.openGetStream(res, { ...headers, 'mcp-session-id': session.id });
       return;
     }
@@ -202,7 +268,13 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     res.end();
   }
 
-  async function post(req: IncomingMessage, res: ServerResponse, auth: AuthResult, correlationId: string, headers: Record<string, string>): Promise<void> {
+  async function post(
+    req: IncomingMessage,
+    res: ServerResponse,
+    auth: AuthResult,
+    correlationId: string,
+    headers: Record<string, string>,
+  ): Promise<void> {
     const type = req.headers['content-type'];
     if (typeof type !== 'string' || !type.toLowerCase().startsWith('application/json')) {
       req.resume();
@@ -212,17 +284,31 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     try {
       text = await readBody(req, config.listen.maxBodyBytes);
     } catch (error) {
-      if (error instanceof WardenError) return rpcError(res, error.status, wardenErrorBody(error), { ...headers, connection: 'close' });
+      if (error instanceof WardenError)
+        return rpcError(res, error.status, wardenErrorBody(error), { ...headers, connection: 'close' });
       throw error;
     }
     const parsed = parseMessage(text);
     if (!parsed.ok) return rpcError(res, 400, parsed.response, headers);
-    if (Array.isArray(parsed.value)) return rpcError(res, 400, errorResponse(null, RPC.INVALID_REQUEST, 'JSON-RPC batches are not supported'), headers);
+    if (Array.isArray(parsed.value))
+      return rpcError(
+        res,
+        400,
+        errorResponse(null, RPC.INVALID_REQUEST, 'JSON-RPC batches are not supported'),
+        headers,
+      );
     const message = classify(parsed.value);
-    if (message.kind === 'invalid') return rpcError(res, 400, errorResponse(message.id, RPC.INVALID_REQUEST, `Invalid Request: ${message.reason}`), headers);
+    if (message.kind === 'invalid')
+      return rpcError(
+        res,
+        400,
+        errorResponse(message.id, RPC.INVALID_REQUEST, `Invalid Request: ${message.reason}`),
+        headers,
+      );
     let session: ClientSession | undefined;
     if (message.kind === 'request' && message.message.method === 'initialize') {
-      if (!makeRoomFor(auth.principal.id)) return rpcError(res, 503, wardenErrorBody(new WardenError('TOO_MANY_SESSIONS')), headers);
+      if (!makeRoomFor(auth.principal.id))
+        return rpcError(res, 503, wardenErrorBody(new WardenError('TOO_MANY_SESSIONS')), headers);
       const channel = new HttpSessionChannel();
       session = gateway.openSession(auth.principal, 'http', channel, auth.clientAddress);
       CHANNELS.set(session, channel);
@@ -242,13 +328,30 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     const channel = CHANNELS.get(session);
     if (!channel) return rpcError(res, 404, wardenErrorBody(new WardenError('SESSION_NOT_FOUND')), headers);
     if (channel.exchanges.has(request.id)) {
-      return rpcError(res, 400, errorResponse(request.id, RPC.INVALID_REQUEST, 'DUPLICATE_REQUEST_ID: a request with this id is already in flight'), sessionHeaders);
+      return rpcError(
+        res,
+        400,
+        errorResponse(
+          request.id,
+          RPC.INVALID_REQUEST,
+          'DUPLICATE_REQUEST_ID: a request with this id is already in flight',
+        ),
+        sessionHeaders,
+      );
     }
-    const exchange = new Exchange(res, String(req.headers.accept ?? '').includes('text/event-stream'), sessionHeaders);
+    const exchange = new Exchange(
+      res,
+      String(req.headers.accept ?? '').includes('text/event-stream'),
+      sessionHeaders,
+    );
     channel.exchanges.set(request.id, exchange);
     try {
-      const reply = await gateway.handleRequest(session, request, { correlationId, requestBytes: text.length });
-      if (reply.refusal) exchange.finish(reply.body, reply.refusal.status, guard.refusalHeaders(reply.refusal));
+      const reply = await gateway.handleRequest(session, request, {
+        correlationId,
+        requestBytes: text.length,
+      });
+      if (reply.refusal)
+        exchange.finish(reply.body, reply.refusal.status, guard.refusalHeaders(reply.refusal));
       else exchange.finish(reply.body);
     } finally {
       channel.exchanges.delete(request.id);
@@ -266,7 +369,8 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     for (const session of gateway.sessions.values()) {
       if (session.transport !== 'http' || session.principal.id !== principalId) continue;
       count++;
-      if (session.inflight.size === 0 && (!oldest || session.lastActiveMs < oldest.lastActiveMs)) oldest = session;
+      if (session.inflight.size === 0 && (!oldest || session.lastActiveMs < oldest.lastActiveMs))
+        oldest = session;
     }
     if (count < config.listen.maxSessionsPerPrincipal) return true;
     if (!oldest) return false;
@@ -279,7 +383,13 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     const cutoff = Date.now() - config.listen.sessionIdleMs;
     for (const session of gateway.sessions.values()) {
       const channel = CHANNELS.get(session);
-      if (session.transport === 'http' && session.lastActiveMs < cutoff && session.inflight.size === 0 && !channel?.getStream) gateway.closeSession(session);
+      if (
+        session.transport === 'http' &&
+        session.lastActiveMs < cutoff &&
+        session.inflight.size === 0 &&
+        !channel?.getStream
+      )
+        gateway.closeSession(session);
     }
   }, 60_000);
   idleTimer.unref();

@@ -38,11 +38,18 @@ export function serveStdio(options: StdioFrontEndOptions): Promise<void> {
   const onLine = (line: string): void => {
     const parsed = parseMessage(line);
     if (!parsed.ok) return write(JSON.stringify(parsed.response));
-    if (Array.isArray(parsed.value)) return write(JSON.stringify(errorResponse(null, RPC.INVALID_REQUEST, 'JSON-RPC batches are not supported')));
+    if (Array.isArray(parsed.value))
+      return write(
+        JSON.stringify(errorResponse(null, RPC.INVALID_REQUEST, 'JSON-RPC batches are not supported')),
+      );
     const message = classify(parsed.value);
     switch (message.kind) {
       case 'invalid':
-        return write(JSON.stringify(errorResponse(message.id, RPC.INVALID_REQUEST, `Invalid Request: ${message.reason}`)));
+        return write(
+          JSON.stringify(
+            errorResponse(message.id, RPC.INVALID_REQUEST, `Invalid Request: ${message.reason}`),
+          ),
+        );
       case 'notification':
         return gateway.handleNotification(session, message.message);
       case 'response':
@@ -50,10 +57,21 @@ export function serveStdio(options: StdioFrontEndOptions): Promise<void> {
         return;
       case 'request': {
         if (session.inflight.has(message.message.id)) {
-          return write(JSON.stringify(errorResponse(message.message.id, RPC.INVALID_REQUEST, 'DUPLICATE_REQUEST_ID: a request with this id is already in flight')));
+          return write(
+            JSON.stringify(
+              errorResponse(
+                message.message.id,
+                RPC.INVALID_REQUEST,
+                'DUPLICATE_REQUEST_ID: a request with this id is already in flight',
+              ),
+            ),
+          );
         }
         void gateway
-          .handleRequest(session, message.message, { correlationId: options.correlationId(), requestBytes: line.length })
+          .handleRequest(session, message.message, {
+            correlationId: options.correlationId(),
+            requestBytes: line.length,
+          })
           .then((reply) => write(reply.body));
         return;
       }

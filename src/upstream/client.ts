@@ -32,8 +32,17 @@ export interface UpstreamClientOptions {
   /** Makes a fresh transport; called at start and on every restart. */
   connect: () => UpstreamTransport;
   /** Handles requests the server sends (sampling, elicitation, roots). Throw a WardenError to refuse. */
-  onRequest?: (method: string, params: Record<string, unknown> | undefined, origin: MessageOrigin, signal: AbortSignal) => Promise<Record<string, unknown>>;
-  onNotification?: (method: string, params: Record<string, unknown> | undefined, origin: MessageOrigin) => void;
+  onRequest?: (
+    method: string,
+    params: Record<string, unknown> | undefined,
+    origin: MessageOrigin,
+    signal: AbortSignal,
+  ) => Promise<Record<string, unknown>>;
+  onNotification?: (
+    method: string,
+    params: Record<string, unknown> | undefined,
+    origin: MessageOrigin,
+  ) => void;
   onStateChange?: (state: UpstreamState, reason?: string) => void;
   /** Restart after a crash, with exponential backoff and jitter. @default true */
   restart?: boolean;
@@ -113,15 +122,22 @@ export class UpstreamClient {
     transport.onmessage = (message, related) => this.onMessage(message, related);
     transport.onclose = (reason) => this.onTransportClose(transport, reason);
     await transport.start();
-    const result = await this.sendRequest('initialize', {
-      protocolVersion: LATEST_PROTOCOL_VERSION,
-      capabilities: this.options.capabilities ?? {},
-      clientInfo: this.options.clientInfo ?? { name: 'warden', version: '0.1.0' },
-    }, { timeoutMs: Math.min(this.options.defaultTimeoutMs, 30_000) });
+    const result = await this.sendRequest(
+      'initialize',
+      {
+        protocolVersion: LATEST_PROTOCOL_VERSION,
+        capabilities: this.options.capabilities ?? {},
+        clientInfo: this.options.clientInfo ?? { name: 'warden', version: '0.1.0' },
+      },
+      { timeoutMs: Math.min(this.options.defaultTimeoutMs, 30_000) },
+    );
     const version = typeof result.protocolVersion === 'string' ? result.protocolVersion : '';
     if (!isSupportedProtocolVersion(version)) {
       await transport.close();
-      throw new WardenError('UPSTREAM_PROTOCOL', `upstream ${this.name} offered unsupported protocol version ${version.slice(0, 32)}`);
+      throw new WardenError(
+        'UPSTREAM_PROTOCOL',
+        `upstream ${this.name} offered unsupported protocol version ${version.slice(0, 32)}`,
+      );
     }
     this.protocolVersion = version;
     transport.setProtocolVersion?.(version);
@@ -148,7 +164,7 @@ export class UpstreamClient {
 
   private onTransportClose(transport: UpstreamTransport, reason: string): void {
     if (transport !== this.transport || this.state === 'closed') return;
-    this.options.logger.warn({ upstream: this.name, reason }, 'upstream connection lost');
+    this.options.logger.warn({ reason }, 'upstream connection lost');
     this.failAll(new WardenError('UPSTREAM_CRASHED', `upstream ${this.name} ${reason}`));
     this.setState('down', reason);
     this.scheduleRestart();
@@ -165,7 +181,7 @@ export class UpstreamClient {
       this.restartTimer = undefined;
       this.restarts++;
       void this.connectOnce().catch((error: unknown) => {
-        this.options.logger.warn({ upstream: this.name, err: error }, 'upstream restart failed');
+        this.options.logger.warn({ err: error }, 'upstream restart failed');
         void this.transport?.close();
         this.setState('down', 'restart failed');
         this.scheduleRestart();
@@ -185,27 +201,61 @@ export class UpstreamClient {
   }
 
   /** Sends a request once the upstream is ready. */
-  request(method: string, params: Record<string, unknown> | undefined, options: RequestOptions = {}): Promise<Record<string, unknown>> {
+  request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions = {},
+  ): Promise<Record<string, unknown>> {
     if (this.state !== 'ready') {
-      return Promise.reject(new WardenError('UPSTREAM_UNAVAILABLE', `upstream ${this.name} is ${this.state}`));
+      return Promise.reject(
+        new WardenError('UPSTREAM_UNAVAILABLE', `upstream ${this.name} is ${this.state}`),
+      );
     }
     return this.sendRequest(method, params, options);
   }
 
-  private sendRequest(method: string, params: Record<string, unknown> | undefined, options: RequestOptions): Promise<Record<string, unknown>> {
+  private sendRequest(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions,
+  ): Promise<Record<string, unknown>> {
     const transport = this.transport;
-    if (!transport) return Promise.reject(new WardenError('UPSTREAM_UNAVAILABLE', `upstream ${this.name} is not connected`));
+    if (!transport)
+      return Promise.reject(
+        new WardenError('UPSTREAM_UNAVAILABLE', `upstream ${this.name} is not connected`),
+      );
     const id = this.nextId++;
     let outParams = params;
     if (options.onProgress) {
       const meta = isObject(params?._meta) ? params._meta : {};
       outParams = { ...params, _meta: { ...meta, progressToken: id } };
     }
-    const message: JsonRpcRequest = outParams === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: outParams };
+    const message: JsonRpcRequest =
+      outParams === undefined
+        ? { jsonrpc: '2.0', id, method }
+        : { jsonrpc: '2.0', id, method, params: outParams };
     return new Promise((resolve, reject) => {
-      const entry: Pending = { resolve, reject, timer: undefined, onProgress: options.onProgress, owner: options.owner, method, cleanup: undefined };
+      const entry: Pending = {
+        resolve,
+        reject,
+        timer: undefined,
+        onProgress: options.onProgress,
+        owner: options.owner,
+        method,
+        cleanup: undefined,
+      };
       const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs;
-      entry.timer = setTimeout(() => this.abandon(id, new WardenError('UPSTREAM_TIMEOUT', `upstream ${this.name} did not answer within ${timeoutMs} ms`)), timeoutMs);
+      entry.timer = setTimeout(
+        () =>
+          this.abandon(
+            id,
+            new WardenError(
+              'UPSTREAM_TIMEOUT',
+              `upstream ${this.name} did not answer within ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
       const signal = options.signal;
       if (signal) {
         if (signal.aborted) {
@@ -222,7 +272,11 @@ export class UpstreamClient {
         if (!this.pending.delete(id)) return;
         clearTimeout(entry.timer);
         entry.cleanup?.();
-        reject(error instanceof WardenError ? error : new WardenError('UPSTREAM_UNAVAILABLE', `upstream ${this.name} unreachable`, { cause: error }));
+        reject(
+          error instanceof WardenError
+            ? error
+            : new WardenError('UPSTREAM_UNAVAILABLE', `upstream ${this.name} unreachable`, { cause: error }),
+        );
       });
     });
   }
@@ -237,7 +291,9 @@ export class UpstreamClient {
     entry.reject(error);
     if (entry.method !== 'initialize') {
       const reason = error.code === 'CANCELLED' ? 'cancelled by client' : 'timed out';
-      void this.transport?.send(notification('notifications/cancelled', { requestId: id, reason })).catch(() => undefined);
+      void this.transport
+        ?.send(notification('notifications/cancelled', { requestId: id, reason }))
+        .catch(() => undefined);
     }
   }
 
@@ -245,7 +301,7 @@ export class UpstreamClient {
   notify(method: string, params?: Record<string, unknown>): void {
     if (this.state !== 'ready') return;
     void this.transport?.send(notification(method, params)).catch((error: unknown) => {
-      this.options.logger.debug({ upstream: this.name, err: error }, 'notification not delivered');
+      this.options.logger.debug({ err: error }, 'notification not delivered');
     });
   }
 
@@ -267,7 +323,10 @@ export class UpstreamClient {
         clearTimeout(entry.timer);
         entry.cleanup?.();
         if ('result' in c.message) entry.resolve(c.message.result);
-        else entry.reject(new UpstreamRpcError(c.message.error.code, c.message.error.message, c.message.error.data));
+        else
+          entry.reject(
+            new UpstreamRpcError(c.message.error.code, c.message.error.message, c.message.error.data),
+          );
         return;
       }
       case 'notification': {
@@ -290,7 +349,7 @@ export class UpstreamClient {
         void this.answer(c.message, related);
         return;
       case 'invalid':
-        this.options.logger.warn({ upstream: this.name, reason: c.reason }, 'upstream sent an invalid message');
+        this.options.logger.warn({ reason: c.reason }, 'upstream sent an invalid message');
         return;
     }
   }
@@ -305,12 +364,26 @@ export class UpstreamClient {
       const controller = new AbortController();
       this.incoming.set(request.id, controller);
       try {
-        response = resultResponse(request.id, await this.options.onRequest(request.method, request.params, this.origin(related), controller.signal));
+        response = resultResponse(
+          request.id,
+          await this.options.onRequest(
+            request.method,
+            request.params,
+            this.origin(related),
+            controller.signal,
+          ),
+        );
       } catch (error) {
-        response = error instanceof UpstreamRpcError
-          ? errorResponse(request.id, error.code, error.message, error.data)
-          : errorResponse(request.id, error instanceof WardenError && error.code === 'METHOD_NOT_FOUND' ? RPC.METHOD_NOT_FOUND : RPC.INTERNAL_ERROR,
-              error instanceof WardenError ? `${error.code}: ${error.message}` : 'internal error');
+        response =
+          error instanceof UpstreamRpcError
+            ? errorResponse(request.id, error.code, error.message, error.data)
+            : errorResponse(
+                request.id,
+                error instanceof WardenError && error.code === 'METHOD_NOT_FOUND'
+                  ? RPC.METHOD_NOT_FOUND
+                  : RPC.INTERNAL_ERROR,
+                error instanceof WardenError ? `${error.code}: ${error.message}` : 'internal error',
+              );
       } finally {
         this.incoming.delete(request.id);
       }
@@ -318,7 +391,7 @@ export class UpstreamClient {
       if (controller.signal.aborted) return;
     }
     await this.transport?.send(response).catch((error: unknown) => {
-      this.options.logger.debug({ upstream: this.name, err: error }, 'response to upstream not delivered');
+      this.options.logger.debug({ err: error }, 'response to upstream not delivered');
     });
   }
 

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { isStdioUpstream, type StdioUpstreamConfig, type UpstreamConfig } from '../config/index.js';
-import type { Logger } from '../log/index.js';
 import { UpstreamClient, type UpstreamClientOptions } from './client.js';
 import { StreamableHttpTransport } from './http-transport.js';
 import { StdioTransport } from './stdio-transport.js';
@@ -24,10 +23,15 @@ export type CreateUpstreamOptions = Omit<UpstreamClientOptions, 'connect' | 'def
   baseDir?: string;
   /** Builds the sandboxed command line when `sandbox:` is set (bubblewrap). */
   sandboxCommand?: SandboxCommand | undefined;
+  /** Masks secrets in the child's stderr before it is logged. */
+  redactText?: ((text: string) => string) | undefined;
 };
 
 /** The environment a stdio upstream child receives: a few safe basics plus exactly what its config lists. */
-export function childEnvironment(configured: Readonly<Record<string, string>>, parent: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function childEnvironment(
+  configured: Readonly<Record<string, string>>,
+  parent: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of INHERITED_ENV) {
     const value = parent[name];
@@ -37,7 +41,11 @@ export function childEnvironment(configured: Readonly<Record<string, string>>, p
 }
 
 /** Builds the client for one configured upstream (stdio, Streamable HTTP or legacy HTTP+SSE). */
-export function createUpstreamClient(name: string, config: UpstreamConfig, options: CreateUpstreamOptions): UpstreamClient {
+export function createUpstreamClient(
+  name: string,
+  config: UpstreamConfig,
+  options: CreateUpstreamOptions,
+): UpstreamClient {
   const logger = options.logger.child({ upstream: name });
   let connect: () => UpstreamTransport;
   if (isStdioUpstream(config)) {
@@ -50,7 +58,7 @@ export function createUpstreamClient(name: string, config: UpstreamConfig, optio
         if (!options.sandboxCommand) throw new Error('sandboxCommand missing for a sandboxed upstream');
         ({ command, args } = options.sandboxCommand(command, args, env, cwd, config.sandbox));
       }
-      return new StdioTransport({ command, args, env, cwd, logger });
+      return new StdioTransport({ command, args, env, cwd, logger, redactText: options.redactText });
     };
   } else if (config.transport === 'sse') {
     connect = () => new LazyLegacySse(config.url, config.headers);

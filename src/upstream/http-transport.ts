@@ -1,8 +1,13 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { WardenError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import type { JsonRpcId, JsonRpcMessage } from '../mcp/wire.js';
+import { CORRELATION_META_KEY, type JsonRpcId, type JsonRpcMessage } from '../mcp/wire.js';
 import { SseParser, type SseEvent } from './sse-parser.js';
 import type { UpstreamTransport } from './transport.js';
 
@@ -40,7 +45,9 @@ export class StreamableHttpTransport implements UpstreamTransport {
   constructor(private readonly options: StreamableHttpTransportOptions) {
     this.url = new URL(options.url);
     const https = this.url.protocol === 'https:';
-    this.agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+    this.agent = https
+      ? new HttpsAgent({ keepAlive: true, maxSockets: 64 })
+      : new HttpAgent({ keepAlive: true, maxSockets: 64 });
     this.send_ = https ? httpsRequest : httpRequest;
   }
 
@@ -61,8 +68,14 @@ export class StreamableHttpTransport implements UpstreamTransport {
 
   private exchange(method: string, headers: OutgoingHttpHeaders, body?: string): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = this.send_(this.url, { method, headers: this.headers(headers), agent: this.agent }, resolve);
-      req.once('error', (error) => reject(new WardenError('UPSTREAM_UNAVAILABLE', 'upstream HTTP request failed', { cause: error })));
+      const req = this.send_(
+        this.url,
+        { method, headers: this.headers(headers), agent: this.agent },
+        resolve,
+      );
+      req.once('error', (error) =>
+        reject(new WardenError('UPSTREAM_UNAVAILABLE', 'upstream HTTP request failed', { cause: error })),
+      );
       req.end(body);
     });
   }
@@ -70,11 +83,21 @@ export class StreamableHttpTransport implements UpstreamTransport {
   async send(message: JsonRpcMessage): Promise<void> {
     if (this.closed) throw new WardenError('UPSTREAM_UNAVAILABLE', 'upstream connection closed');
     const body = JSON.stringify(message);
-    const res = await this.exchange('POST', {
+    const headers: OutgoingHttpHeaders = {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       'content-length': Buffer.byteLength(body),
-    }, body);
+    };
+    const correlationId = 'params' in message ? message.params?._meta : undefined;
+    if (
+      typeof correlationId === 'object' &&
+      correlationId !== null &&
+      CORRELATION_META_KEY in correlationId
+    ) {
+      const id = (correlationId as Record<string, unknown>)[CORRELATION_META_KEY];
+      if (typeof id === 'string') headers['x-request-id'] = id;
+    }
+    const res = await this.exchange('POST', headers, body);
     const isInitialize = 'method' in message && message.method === 'initialize';
     const session = res.headers['mcp-session-id'];
     if (isInitialize && typeof session === 'string') this.sessionId = session;
@@ -95,7 +118,7 @@ export class StreamableHttpTransport implements UpstreamTransport {
       void this.openGetStream(undefined, undefined, 0);
     }
     const type = String(res.headers['content-type'] ?? '');
-    if (res.statusCode === 202 || requestId === undefined && !type) {
+    if (res.statusCode === 202 || (requestId === undefined && !type)) {
       res.resume();
       return;
     }
@@ -154,8 +177,13 @@ export class StreamableHttpTransport implements UpstreamTransport {
     res.once('error', finish);
   }
 
-  private async openGetStream(lastEventId: string | undefined, requestId: JsonRpcId | undefined, attempt: number): Promise<void> {
-    if (attempt > 0) await delay(attempt === 1 ? this.retryMs : Math.min(this.retryMs * 2 ** (attempt - 1), 30_000));
+  private async openGetStream(
+    lastEventId: string | undefined,
+    requestId: JsonRpcId | undefined,
+    attempt: number,
+  ): Promise<void> {
+    if (attempt > 0)
+      await delay(attempt === 1 ? this.retryMs : Math.min(this.retryMs * 2 ** (attempt - 1), 30_000));
     if (this.closed || attempt > MAX_RESUME_ATTEMPTS * 4) return;
     const headers: OutgoingHttpHeaders = { accept: 'text/event-stream' };
     if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
@@ -167,7 +195,10 @@ export class StreamableHttpTransport implements UpstreamTransport {
       if (requestId !== undefined) void this.openGetStream(lastEventId, requestId, attempt + 1);
       return;
     }
-    if (res.statusCode !== 200 || !String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+    if (
+      res.statusCode !== 200 ||
+      !String(res.headers['content-type'] ?? '').startsWith('text/event-stream')
+    ) {
       res.resume();
       return;
     }
@@ -199,7 +230,9 @@ export class StreamableHttpTransport implements UpstreamTransport {
 }
 
 function isResponseTo(value: unknown, id: JsonRpcId): boolean {
-  return typeof value === 'object' && value !== null && !('method' in value) && 'id' in value && value.id === id;
+  return (
+    typeof value === 'object' && value !== null && !('method' in value) && 'id' in value && value.id === id
+  );
 }
 
 function readJson(res: IncomingMessage): Promise<unknown> {

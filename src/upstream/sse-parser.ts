@@ -41,7 +41,12 @@ export class SseParser {
   private onLine(line: string): void {
     if (line === '') {
       if (this.data.length > 0) {
-        this.onEvent({ event: this.event || 'message', data: this.data.join('\n'), id: this.id, retryMs: this.retryMs });
+        this.onEvent({
+          event: this.event || 'message',
+          data: this.data.join('\n'),
+          id: this.id,
+          retryMs: this.retryMs,
+        });
       }
       this.data = [];
       this.event = '';

@@ -18,6 +18,8 @@ export interface StdioTransportOptions {
   env: Record<string, string>;
   cwd?: string | undefined;
   logger: Logger;
+  /** Masks secrets in stderr lines before they are logged (upstreams print tokens from their own environment). */
+  redactText?: ((text: string) => string) | undefined;
 }
 
 /**
@@ -36,6 +38,7 @@ export class StdioTransport implements UpstreamTransport {
 
   start(): Promise<void> {
     const { command, args, env, cwd, logger } = this.options;
+    const redact = this.options.redactText ?? ((text: string) => text);
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, {
         env,
@@ -56,7 +59,8 @@ export class StdioTransport implements UpstreamTransport {
       });
       child.once('exit', (code, signal) => {
         if (child.pid !== undefined) untrackChild(child.pid);
-        if (!this.closing) this.onclose?.(signal ? `exited on ${signal}` : `exited with code ${code ?? 'unknown'}`);
+        if (!this.closing)
+          this.onclose?.(signal ? `exited on ${signal}` : `exited with code ${code ?? 'unknown'}`);
       });
       child.stdout?.setEncoding('utf8');
       child.stdout?.on('data', (chunk: string) => this.onData(chunk));
@@ -66,7 +70,9 @@ export class StdioTransport implements UpstreamTransport {
       child.stderr?.on('data', (chunk: string) => {
         const lines = (stderrTail + chunk).split('\n');
         stderrTail = (lines.pop() ?? '').slice(-MAX_STDERR_LINE_CHARS);
-        for (const line of lines) if (line.trim()) logger.info({ stderr: line.slice(0, MAX_STDERR_LINE_CHARS) }, 'upstream stderr');
+        for (const line of lines)
+          if (line.trim())
+            logger.info({ stderr: redact(line.slice(0, MAX_STDERR_LINE_CHARS)) }, 'upstream stderr');
       });
     });
   }

@@ -75,41 +75,46 @@ async function appendThenKill(file: string, durability = 'fsync'): Promise<strin
 }
 
 describe('audit durability', () => {
-  it.each(['fsync', 'os'])('keeps every acknowledged record and a verifiable chain after SIGKILL under load (durability %s)', async (durability) => {
-    expect(existsSync(DIST_AUDIT), 'run `npm run build` first: the child uses dist/').toBe(true);
-    const file = join(dir, 'warden.db');
-    const acked = await appendThenKill(file, durability);
-    expect(acked.length).toBeGreaterThanOrEqual(ACKS_BEFORE_KILL);
+  it.each(['fsync', 'os'])(
+    'keeps every acknowledged record and a verifiable chain after SIGKILL under load (durability %s)',
+    async (durability) => {
+      expect(existsSync(DIST_AUDIT), 'run `npm run build` first: the child uses dist/').toBe(true);
+      const file = join(dir, 'warden.db');
+      const acked = await appendThenKill(file, durability);
+      expect(acked.length).toBeGreaterThanOrEqual(ACKS_BEFORE_KILL);
 
-    const db = new Database(file);
-    const stored = new Set(db.prepare('SELECT correlation_id FROM audit_records').pluck().all() as string[]);
-    const tokens = db.prepare("SELECT count(*) FROM audit_records WHERE args LIKE '%ghp_%'").pluck().get();
-    db.close();
-    expect(acked.filter((id) => !stored.has(id))).toEqual([]);
-    expect(tokens).toBe(0);
-    const result = await verifyAudit(file, { sealKey: KEY });
-    expect(result).toMatchObject({ ok: true, records: stored.size, sealsAuthenticated: true });
-    expect(result.seals).toBeGreaterThan(0);
+      const db = new Database(file);
+      const stored = new Set(
+        db.prepare('SELECT correlation_id FROM audit_records').pluck().all() as string[],
+      );
+      const tokens = db.prepare("SELECT count(*) FROM audit_records WHERE args LIKE '%ghp_%'").pluck().get();
+      db.close();
+      expect(acked.filter((id) => !stored.has(id))).toEqual([]);
+      expect(tokens).toBe(0);
+      const result = await verifyAudit(file, { sealKey: KEY });
+      expect(result).toMatchObject({ ok: true, records: stored.size, sealsAuthenticated: true });
+      expect(result.seals).toBeGreaterThan(0);
 
-    // The chain continues where the killed writer stopped.
-    const log = await openAuditLog({ file, sealKey: KEY });
-    await log.append({
-      time: Date.now(),
-      correlationId: 'after-restart',
-      principal: 'p',
-      authMethod: 'none',
-      method: 'auth',
-      decision: 'deny',
-      status: 'denied',
-      durationMs: 0,
-      requestBytes: 0,
-      responseBytes: 0,
-    });
-    await log.close();
-    expect(await verifyAudit(file, { sealKey: KEY })).toMatchObject({
-      ok: true,
-      records: stored.size + 1,
-      unsealedRecords: 0,
-    });
-  });
+      // The chain continues where the killed writer stopped.
+      const log = await openAuditLog({ file, sealKey: KEY });
+      await log.append({
+        time: Date.now(),
+        correlationId: 'after-restart',
+        principal: 'p',
+        authMethod: 'none',
+        method: 'auth',
+        decision: 'deny',
+        status: 'denied',
+        durationMs: 0,
+        requestBytes: 0,
+        responseBytes: 0,
+      });
+      await log.close();
+      expect(await verifyAudit(file, { sealKey: KEY })).toMatchObject({
+        ok: true,
+        records: stored.size + 1,
+        unsealedRecords: 0,
+      });
+    },
+  );
 });

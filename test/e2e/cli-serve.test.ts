@@ -13,7 +13,12 @@ function workdir(config: unknown): string {
   return dir;
 }
 
-const mini = (name: string, prefix = true): Record<string, unknown> => ({ command: process.execPath, args: [MINI_SERVER], env: { MINI_NAME: name }, prefix });
+const mini = (name: string, prefix = true): Record<string, unknown> => ({
+  command: process.execPath,
+  args: [MINI_SERVER],
+  env: { MINI_NAME: name },
+  prefix,
+});
 
 describe('warden serve --stdio', () => {
   it('serves one client over stdio, relays to upstreams, and stops every child process when stdin closes', async () => {
@@ -23,9 +28,15 @@ describe('warden serve --stdio', () => {
     const init = await client.initialize();
     expect(init.result.serverInfo.name).toBe('warden');
     const list = await client.request('tools/list');
-    expect(list.result.tools.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['echo', 'm__echo', 'm__spawn_child']));
-    const who = JSON.parse((await client.request('tools/call', { name: 'm__whoami', arguments: {} })).result.content[0].text);
-    const grandchild = Number((await client.request('tools/call', { name: 'm__spawn_child', arguments: {} })).result.content[0].text);
+    expect(list.result.tools.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['echo', 'm__echo', 'm__spawn_child']),
+    );
+    const who = JSON.parse(
+      (await client.request('tools/call', { name: 'm__whoami', arguments: {} })).result.content[0].text,
+    );
+    const grandchild = Number(
+      (await client.request('tools/call', { name: 'm__spawn_child', arguments: {} })).result.content[0].text,
+    );
     expect(alive(who.pid)).toBe(true);
     expect(alive(grandchild)).toBe(true);
     // Garbage on stdin gets JSON-RPC errors, never a crash.
@@ -40,11 +51,18 @@ describe('warden serve --stdio', () => {
 
 describe('warden serve (HTTP)', () => {
   it('drains an in-flight call on SIGTERM, then stops the upstream process group', async () => {
-    const dir = workdir({ listen: { http: '127.0.0.1:0' }, auth: { mode: 'none' }, policy: { default: 'allow' }, upstreams: { m: mini('m') } });
+    const dir = workdir({
+      listen: { http: '127.0.0.1:0' },
+      auth: { mode: 'none' },
+      policy: { default: 'allow' },
+      upstreams: { m: mini('m') },
+    });
     const child = startCli(['serve', '--config', join(dir, 'warden.yaml')], { cwd: dir });
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    await expect.poll(() => /listening on (http:\/\/\S+)/.exec(stderr)?.[1], { timeout: 15_000 }).toBeDefined();
+    await expect
+      .poll(() => /listening on (http:\/\/\S+)/.exec(stderr)?.[1], { timeout: 15_000 })
+      .toBeDefined();
     const url = /listening on (http:\/\/\S+)/.exec(stderr)![1]!;
     const { TestClient, textOf } = await import('./helpers/mcp-http-client.js');
     const client = new TestClient({ url });
@@ -60,7 +78,11 @@ describe('warden serve (HTTP)', () => {
   });
 
   it('stops start-up when two upstreams offer the same tool name, naming both', async () => {
-    const dir = workdir({ listen: { http: '127.0.0.1:0' }, auth: { mode: 'none' }, upstreams: { a: mini('a', false), b: mini('b', false) } });
+    const dir = workdir({
+      listen: { http: '127.0.0.1:0' },
+      auth: { mode: 'none' },
+      upstreams: { a: mini('a', false), b: mini('b', false) },
+    });
     const run = await runCli(['serve', '--config', join(dir, 'warden.yaml')], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('tool "echo" is offered by both upstream "a" and upstream "b"');

@@ -33,7 +33,10 @@ function liveHeap(): number {
 
 function config(extra: Record<string, unknown> = {}): ReturnType<typeof configFromObject> {
   const dir = mkdtempSync(join(tmpdir(), 'warden-fuzz-'));
-  return configFromObject({ builtins: { echo: {} }, policy: { default: 'allow' }, store: { sqlite: join(dir, 'w.db') }, ...extra }, { baseDir: dir });
+  return configFromObject(
+    { builtins: { echo: {} }, policy: { default: 'allow' }, store: { sqlite: join(dir, 'w.db') }, ...extra },
+    { baseDir: dir },
+  );
 }
 
 /** Runs the rounds and returns the live-heap growth from after round 2 to after the last round. */
@@ -68,7 +71,11 @@ describe('fuzzing', () => {
         pending.set(id, resolve);
         input.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
       });
-    await ask('init', 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'fuzz', version: '1' } });
+    await ask('init', 'initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'fuzz', version: '1' },
+    });
     const next = fuzzMessages(20261122);
     let roundNo = 0;
     const growth = await heapGrowth(async () => {
@@ -89,7 +96,9 @@ describe('fuzzing', () => {
   }, 180_000);
 
   it(`survives ${ROUNDS * PER_ROUND} random and mutated messages over HTTP, with a flat heap`, async () => {
-    const warden = await startWarden(config({ listen: { http: '127.0.0.1:0' }, auth: { mode: 'none' } }), { logger: silentLogger() });
+    const warden = await startWarden(config({ listen: { http: '127.0.0.1:0' }, auth: { mode: 'none' } }), {
+      logger: silentLogger(),
+    });
     const url = new URL(`http://127.0.0.1:${warden.address!.port}/mcp`);
     const client = new TestClient({ url: url.href });
     await client.initialize();
@@ -99,7 +108,18 @@ describe('fuzzing', () => {
     const post = (body: string): Promise<void> =>
       new Promise((resolve, reject) => {
         const req = request(
-          { host: url.hostname, port: url.port, path: '/mcp', method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': client.sessionId! } },
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/mcp',
+            method: 'POST',
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+              'mcp-session-id': client.sessionId!,
+            },
+          },
           (res) => {
             statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1);
             res.resume();

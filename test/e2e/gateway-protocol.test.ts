@@ -8,7 +8,11 @@ let warden: Awaited<ReturnType<typeof startTestGateway>>;
 let legacy: ChildProcess;
 
 beforeAll(async () => {
-  legacy = spawn(process.execPath, [fileURLToPath(new URL('../fixtures/legacy-sse-server.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  legacy = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('../fixtures/legacy-sse-server.mjs', import.meta.url))],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const legacyUrl = await new Promise<string>((resolve) => {
     legacy.stdout!.setEncoding('utf8').on('data', (c: string) => {
       const m = /listening (\S+)/.exec(c);
@@ -28,9 +32,16 @@ afterAll(async () => {
 });
 
 /** Reads the session's GET stream until `want` messages arrived (or the time runs out). */
-async function readGetStream(client: TestClient, want: (m: RpcMessage) => boolean, action: () => Promise<unknown>): Promise<RpcMessage | undefined> {
+async function readGetStream(
+  client: TestClient,
+  want: (m: RpcMessage) => boolean,
+  action: () => Promise<unknown>,
+): Promise<RpcMessage | undefined> {
   const controller = new AbortController();
-  const res = await fetch(client.options.url, { headers: { ...client.headers(), accept: 'text/event-stream' }, signal: controller.signal });
+  const res = await fetch(client.options.url, {
+    headers: { ...client.headers(), accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
@@ -74,7 +85,11 @@ describe('protocol features through the gateway', () => {
   it('relays list_changed on the GET stream and lists the new tool', async () => {
     const client = new TestClient({ url: warden.url });
     await client.initialize();
-    const changed = await readGetStream(client, (m) => m.method === 'notifications/tools/list_changed', () => client.call('big__change_tools'));
+    const changed = await readGetStream(
+      client,
+      (m) => m.method === 'notifications/tools/list_changed',
+      () => client.call('big__change_tools'),
+    );
     expect(changed).toEqual({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
     const names: string[] = [];
     let cursor: string | undefined;
@@ -91,9 +106,16 @@ describe('protocol features through the gateway', () => {
     await client.initialize();
     const pending = client.request('tools/call', { name: 'big__hang', arguments: {} }, 'to-cancel');
     await new Promise((r) => setTimeout(r, 200));
-    await client.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'to-cancel', reason: 'user' } });
+    await client.post({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: 'to-cancel', reason: 'user' },
+    });
     const r = await pending;
-    expect(r.response!.result).toEqual({ content: [{ type: 'text', text: 'CANCELLED: request cancelled' }], isError: true });
+    expect(r.response!.result).toEqual({
+      content: [{ type: 'text', text: 'CANCELLED: request cancelled' }],
+      isError: true,
+    });
   });
 
   it('calls tools on a legacy HTTP+SSE upstream', async () => {

@@ -19,14 +19,22 @@ describe('aggregation', () => {
     const client = new TestClient({ url: warden.url });
     await client.initialize();
     const { response } = await client.request('tools/list');
-    const tools = response!.result.tools as Array<{ name: string; description: string; inputSchema: unknown }>;
+    const tools = response!.result.tools as Array<{
+      name: string;
+      description: string;
+      inputSchema: unknown;
+    }>;
     const names = tools.map((t) => t.name);
     expect(names).toContain('echo');
     expect(names).toContain('alpha__echo');
     expect(names).toContain('beta__echo');
     const alphaEcho = tools.find((t) => t.name === 'alpha__echo')!;
     expect(alphaEcho.description).toBe('Echo the text.');
-    expect(alphaEcho.inputSchema).toEqual({ type: 'object', properties: { text: { type: 'string' } }, required: ['text'] });
+    expect(alphaEcho.inputSchema).toEqual({
+      type: 'object',
+      properties: { text: { type: 'string' } },
+      required: ['text'],
+    });
   });
 
   it('routes calls to the right upstream and to built-ins', async () => {
@@ -60,7 +68,11 @@ describe('relaying', () => {
   it('relays progress with the client’s own token, on the call’s stream', async () => {
     const client = new TestClient({ url: warden.url });
     await client.initialize();
-    const r = await client.request('tools/call', { name: 'alpha__progress', arguments: {}, _meta: { progressToken: 'tok-1' } });
+    const r = await client.request('tools/call', {
+      name: 'alpha__progress',
+      arguments: {},
+      _meta: { progressToken: 'tok-1' },
+    });
     const progress = r.messages.filter((m) => m.method === 'notifications/progress').map((m) => m.params);
     expect(progress).toEqual([
       { progressToken: 'tok-1', progress: 0, total: 100 },
@@ -74,7 +86,11 @@ describe('relaying', () => {
     const client = new TestClient({
       url: warden.url,
       capabilities: { sampling: {} },
-      onRequest: (m) => ({ role: 'assistant', model: 'test', content: { type: 'text', text: `echo:${m.params.messages[0].content.text}` } }),
+      onRequest: (m) => ({
+        role: 'assistant',
+        model: 'test',
+        content: { type: 'text', text: `echo:${m.params.messages[0].content.text}` },
+      }),
     });
     await client.initialize();
     const result = await client.call('alpha__sample', { prompt: 'hello' });
@@ -94,7 +110,9 @@ describe('relaying', () => {
     const client = new TestClient({ url: warden.url });
     await client.initialize();
     const r = await client.request('tools/call', { name: 'beta__log', arguments: { text: 'hi there' } });
-    expect(r.messages.filter((m) => m.method === 'notifications/message').map((m) => m.params)).toEqual([{ level: 'info', data: 'hi there' }]);
+    expect(r.messages.filter((m) => m.method === 'notifications/message').map((m) => m.params)).toEqual([
+      { level: 'info', data: 'hi there' },
+    ]);
   });
 
   it('never delivers a response to the wrong client when two clients use the same ids at once', async () => {
@@ -123,7 +141,10 @@ describe('hostile upstreams', () => {
     const client = new TestClient({ url: warden.url });
     await client.initialize();
     const result = await client.call('alpha__hang');
-    expect(result).toEqual({ content: [{ type: 'text', text: 'UPSTREAM_TIMEOUT: upstream alpha did not answer within 1500 ms' }], isError: true });
+    expect(result).toEqual({
+      content: [{ type: 'text', text: 'UPSTREAM_TIMEOUT: upstream alpha did not answer within 1500 ms' }],
+      isError: true,
+    });
   });
 
   it('fails an in-flight call at once when the upstream crashes, then restarts it', async () => {

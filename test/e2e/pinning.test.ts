@@ -21,10 +21,17 @@ describe('tool-definition pinning', () => {
     await client.initialize();
     expect(textOf(await client.call('m__echo', { text: 'before' }))).toBe('before');
     await client.call('m__rug_pull');
-    await expect.poll(async () => (await toolNames(client)).includes('m__echo'), { timeout: 5000 }).toBe(false);
+    await expect
+      .poll(async () => (await toolNames(client)).includes('m__echo'), { timeout: 5000 })
+      .toBe(false);
     const refused = await client.call('m__echo', { text: 'after' });
     expect(refused).toEqual({
-      content: [{ type: 'text', text: 'PIN_MISMATCH: tool definition changed since it was pinned; approve it with "warden pins approve"' }],
+      content: [
+        {
+          type: 'text',
+          text: 'PIN_MISMATCH: tool definition changed since it was pinned; approve it with "warden pins approve"',
+        },
+      ],
       isError: true,
     });
     const store = openSqlitePinStore(join(warden.dir, 'warden.db'));
@@ -50,7 +57,10 @@ describe('tool-definition pinning', () => {
   });
 
   it('pins nothing and refuses nothing with pinning off', async () => {
-    const warden = await startTestGateway({ upstreams: { m: miniUpstream('m', { env: { MINI_NAME: 'm', MINI_RUG_PULLED: '1' } }) }, pinning: { mode: 'off' } });
+    const warden = await startTestGateway({
+      upstreams: { m: miniUpstream('m', { env: { MINI_NAME: 'm', MINI_RUG_PULLED: '1' } }) },
+      pinning: { mode: 'off' },
+    });
     running.push(warden);
     const client = new TestClient({ url: warden.url });
     await client.initialize();

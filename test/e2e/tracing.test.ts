@@ -1,5 +1,9 @@
 import { trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from './helpers/mcp-http-client.js';
 import { startTestGateway } from './helpers/gateway.js';
@@ -8,7 +12,9 @@ const exporter = new InMemorySpanExporter();
 let warden: Awaited<ReturnType<typeof startTestGateway>>;
 
 beforeAll(async () => {
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+  trace.setGlobalTracerProvider(
+    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+  );
   warden = await startTestGateway({ builtins: { echo: {} }, telemetry: { traces: true } });
 });
 afterAll(async () => {

@@ -34,7 +34,13 @@ interface PinRow {
 }
 
 function toPin(row: PinRow): ToolPin {
-  return { upstream: row.upstream, tool: row.tool, hash: row.hash, definition: row.definition, pinnedAt: row.pinned_at };
+  return {
+    upstream: row.upstream,
+    tool: row.tool,
+    hash: row.hash,
+    definition: row.definition,
+    pinnedAt: row.pinned_at,
+  };
 }
 
 /** Tool-definition pins in the embedded SQLite store. */
@@ -42,10 +48,16 @@ export function openSqlitePinStore(file: string): PinStore {
   const db = openSqlite(file, PINS_MIGRATIONS);
   const get = db.prepare<[string, string], PinRow>('SELECT * FROM tool_pins WHERE upstream = ? AND tool = ?');
   const list = db.prepare<[], PinRow>('SELECT * FROM tool_pins ORDER BY upstream, tool');
-  const put = db.prepare('INSERT OR REPLACE INTO tool_pins (upstream, tool, hash, definition, pinned_at) VALUES (?, ?, ?, ?, ?)');
-  const putPending = db.prepare('INSERT OR REPLACE INTO tool_pins_pending (upstream, tool, hash, definition, pinned_at) VALUES (?, ?, ?, ?, ?)');
+  const put = db.prepare(
+    'INSERT OR REPLACE INTO tool_pins (upstream, tool, hash, definition, pinned_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const putPending = db.prepare(
+    'INSERT OR REPLACE INTO tool_pins_pending (upstream, tool, hash, definition, pinned_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const pending = db.prepare<[], PinRow>('SELECT * FROM tool_pins_pending ORDER BY upstream, tool');
-  const getPending = db.prepare<[string, string], PinRow>('SELECT * FROM tool_pins_pending WHERE upstream = ? AND tool = ?');
+  const getPending = db.prepare<[string, string], PinRow>(
+    'SELECT * FROM tool_pins_pending WHERE upstream = ? AND tool = ?',
+  );
   const dropPending = db.prepare('DELETE FROM tool_pins_pending WHERE upstream = ? AND tool = ?');
   const approve = db.transaction((upstream: string, tool: string): boolean => {
     const row = getPending.get(upstream, tool);
@@ -69,7 +81,8 @@ export function openSqlitePinStore(file: string): PinStore {
         db.prepare('DELETE FROM tool_pins_pending').run();
         return db.prepare('DELETE FROM tool_pins').run().changes;
       }
-      if (tool === undefined) return db.prepare('DELETE FROM tool_pins WHERE upstream = ?').run(upstream).changes;
+      if (tool === undefined)
+        return db.prepare('DELETE FROM tool_pins WHERE upstream = ?').run(upstream).changes;
       return db.prepare('DELETE FROM tool_pins WHERE upstream = ? AND tool = ?').run(upstream, tool).changes;
     },
     close: () => db.close(),

@@ -14,7 +14,9 @@ export function createEchoTools(): ToolFamily {
           description: 'Returns the given text unchanged.',
           inputSchema: {
             type: 'object',
-            properties: { text: { type: 'string', maxLength: MAX_ECHO_CHARS, description: 'Text to return.' } },
+            properties: {
+              text: { type: 'string', maxLength: MAX_ECHO_CHARS, description: 'Text to return.' },
+            },
             required: ['text'],
             additionalProperties: false,
           },
@@ -22,7 +24,8 @@ export function createEchoTools(): ToolFamily {
         },
         call(args) {
           const text = args.text;
-          if (typeof text !== 'string') return Promise.reject(new WardenError('INVALID_PARAMS', 'text must be a string'));
+          if (typeof text !== 'string')
+            return Promise.reject(new WardenError('INVALID_PARAMS', 'text must be a string'));
           return Promise.resolve({ content: [{ type: 'text', text }] });
         },
       },

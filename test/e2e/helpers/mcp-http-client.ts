@@ -20,7 +20,7 @@ export interface ClientOptions {
   url: string;
   headers?: Record<string, string>;
   /** Answers server-to-client requests (sampling, elicitation) that arrive on a POST stream. */
-  onRequest?: (message: RpcMessage) => Promise<unknown> | unknown;
+  onRequest?: (message: RpcMessage) => unknown;
   capabilities?: Record<string, unknown>;
 }
 
@@ -57,8 +57,7 @@ export class TestClient {
     } else {
       await res.text();
     }
-    const requestId =
-      typeof body === 'object' && body !== null && 'id' in body ? (body as { id: unknown }).id : undefined;
+    const requestId = typeof body === 'object' && body !== null && 'id' in body ? body.id : undefined;
     const response = messages.find(
       (m) => m.method === undefined && (requestId === undefined || m.id === requestId),
     );
