@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { createRedactor, openAuditLog } from '../audit/index.js';
 import { isLoopbackHost, parseListenAddress, storePath, type WardenConfig } from '../config/index.js';
-import { Gateway } from '../gateway/gateway.js';
+import { Gateway, SERVER_INFO } from '../gateway/gateway.js';
 import { createLogger, type Logger } from '../log/index.js';
 import {
   checkAuthMode,
@@ -108,6 +108,12 @@ async function assemble(
     resources.add(family, (f) => f.close?.()),
   );
   const { createMetrics } = await import('../metrics/index.js');
+  if (config.telemetry.otlpEndpoint !== undefined) {
+    const { startOtlpTracing } = await import('../metrics/otlp.js');
+    resources.add(await startOtlpTracing(config.telemetry.otlpEndpoint, SERVER_INFO.version), (t) =>
+      t.shutdown(),
+    );
+  }
   const metrics = createMetrics();
   const redactor = createRedactor({ patterns: [...config.redact.patterns] });
   const gateway = new Gateway({
