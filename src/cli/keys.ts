@@ -5,6 +5,7 @@ import { parseCidr } from '../guard/cidr.js';
 import type { ApiKeyRecord, IssuedApiKey, KeyStore } from '../store/keys.js';
 import { openSqliteKeyStore } from '../store/sqlite/keys.js';
 import { DEFAULT_CONFIG_FILE, processIo, type CliIo } from './io.js';
+import { table } from './table.js';
 
 /** How the keys commands talk to the outside world; tests pass their own. */
 export interface KeysCliIo extends CliIo {
@@ -113,18 +114,6 @@ function printIssued(issued: IssuedApiKey, json: boolean, io: KeysCliIo, now: nu
     `Created key ${r.id} for principal ${r.principal}${r.expiresAt === null ? '' : `, expires ${iso(r.expiresAt)}`}.\n` +
       'This is the only time the key is shown; store it now.\n',
   );
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 async function withStore(

@@ -9,6 +9,7 @@ import type { ToolAnnotations } from '../mcp/wire.js';
 import { compilePolicy, type Explanation, type Policy } from '../policy/index.js';
 import type { Principal } from '../policy/principal.js';
 import { DEFAULT_CONFIG_FILE, processIo, type CliIo } from './io.js';
+import { table } from './table.js';
 
 /** How the policy commands talk to the outside world; tests pass their own. */
 export interface PolicyCliIo extends CliIo {
@@ -102,18 +103,6 @@ function formatExplanation(e: Explanation): string {
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 async function readCases(file: string): Promise<TestCase[]> {

@@ -26,7 +26,7 @@ function routeOf(deps: ToolCallDeps, request: JsonRpcRequest): Route {
   const resourceRoute = (uri: unknown, audited: boolean): Route => {
     if (typeof uri !== 'string' || uri.length === 0)
       throw new WardenError('INVALID_PARAMS', 'uri must be a non-empty string');
-    const owner = deps.catalog.resourceOwner(uri) ?? soleResourceUpstream(deps);
+    const owner = deps.catalog.resourceOwner(uri) ?? soleResourceUpstream(deps.upstreams);
     if (owner === undefined)
       throw new WardenError('UNKNOWN_RESOURCE', `no upstream serves ${uri.slice(0, 200)}`);
     return { client: upstream(owner), params, policyName: `resource:${uri}`, audited };
@@ -65,8 +65,9 @@ function routeOf(deps: ToolCallDeps, request: JsonRpcRequest): Route {
   }
 }
 
-function soleResourceUpstream(deps: ToolCallDeps): string | undefined {
-  const withResources = [...deps.upstreams.values()].filter((c) => c.serverCapabilities.resources);
+/** The one upstream offering resources, when there is exactly one (URIs no listing names route there). */
+export function soleResourceUpstream(upstreams: ToolCallDeps['upstreams']): string | undefined {
+  const withResources = [...upstreams.values()].filter((c) => c.serverCapabilities.resources);
   return withResources.length === 1 ? withResources[0]?.name : undefined;
 }
 

@@ -22,7 +22,7 @@ import {
 } from '../upstream/index.js';
 import { reply, type Reply, type RequestFacts } from './call-context.js';
 import { Catalog, type UpstreamListing } from './catalog.js';
-import { forwardRequest } from './forward.js';
+import { forwardRequest, soleResourceUpstream } from './forward.js';
 import { fetchListing, paginate } from './listing.js';
 import type {
   ArgValidatorPort,
@@ -390,7 +390,7 @@ export class Gateway {
   ): Promise<Record<string, unknown>> {
     if (typeof uri !== 'string' || uri.length === 0)
       throw new WardenError('INVALID_PARAMS', 'uri must be a string');
-    const upstream = this.catalog.resourceOwner(uri) ?? this.soleResourceUpstream();
+    const upstream = this.catalog.resourceOwner(uri) ?? soleResourceUpstream(this.upstreams);
     const client = upstream === undefined ? undefined : this.upstreams.get(upstream);
     if (!client) throw new WardenError('UNKNOWN_RESOURCE', 'no upstream serves this resource');
     if (method === 'resources/subscribe') {
@@ -410,17 +410,11 @@ export class Gateway {
     const set = this.subscribers.get(uri);
     if (!set?.delete(session) || set.size > 0) return;
     this.subscribers.delete(uri);
-    const upstream = this.catalog.resourceOwner(uri) ?? this.soleResourceUpstream();
+    const upstream = this.catalog.resourceOwner(uri) ?? soleResourceUpstream(this.upstreams);
     const client = upstream === undefined ? undefined : this.upstreams.get(upstream);
     void client
       ?.request('resources/unsubscribe', { uri })
       .catch((error: unknown) => this.options.logger.debug({ err: error }, 'unsubscribe failed'));
-  }
-
-  /** The one upstream offering resources, when there is exactly one (dynamic URIs route there). */
-  soleResourceUpstream(): string | undefined {
-    const withResources = [...this.upstreams.values()].filter((c) => c.serverCapabilities.resources);
-    return withResources.length === 1 ? withResources[0]?.name : undefined;
   }
 
   /** Stops taking calls, waits up to `drainMs` for in-flight ones, then closes sessions and upstreams. */

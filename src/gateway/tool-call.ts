@@ -34,6 +34,13 @@ export interface ToolCallDeps {
   logger: Logger;
 }
 
+/** Marks an audit record as refused before anything ran. */
+function markDenied(record: AuditRecordInput, code: string): void {
+  record.status = 'denied';
+  record.decision = 'deny';
+  record.errorCode = code;
+}
+
 function toolError(code: string, message: string): ToolResult {
   return { content: [{ type: 'text', text: `${code}: ${message}` }], isError: true };
 }
@@ -55,9 +62,7 @@ export async function callTool(
   const args = params?.arguments ?? {};
   const record = auditBase(session, request, facts, 'tools/call');
   if (typeof name !== 'string' || typeof args !== 'object' || args === null || Array.isArray(args)) {
-    record.status = 'denied';
-    record.decision = 'deny';
-    record.errorCode = 'INVALID_PARAMS';
+    markDenied(record, 'INVALID_PARAMS');
     return finish(
       deps,
       record,
@@ -69,9 +74,7 @@ export async function callTool(
   record.args = args;
   const entry = deps.catalog.tools.get(name);
   if (!entry) {
-    record.status = 'denied';
-    record.decision = 'deny';
-    record.errorCode = 'UNKNOWN_TOOL';
+    markDenied(record, 'UNKNOWN_TOOL');
     return finish(
       deps,
       record,
@@ -91,9 +94,7 @@ export async function callTool(
       (error.code === 'RATE_LIMITED' || error.code === 'CONCURRENCY_LIMITED')
     ) {
       deps.metrics?.rateLimited(error.code === 'RATE_LIMITED' ? 'window' : 'concurrency');
-      record.status = 'denied';
-      record.decision = 'deny';
-      record.errorCode = error.code;
+      markDenied(record, error.code);
       return finish(
         deps,
         record,
