@@ -12,13 +12,12 @@ import {
   refusalHeaders,
   resourceMetadataUrl,
 } from '../guard/index.js';
-import { compilePolicy, createArgValidator } from '../policy/index.js';
+import { compilePolicy } from '../policy/policy.js';
 import type { Principal } from '../policy/principal.js';
 import type { SandboxCommand } from '../upstream/index.js';
 import { openSqliteKeyStore } from '../store/sqlite/keys.js';
 import { openSqlitePinStore } from '../store/sqlite/pins.js';
 import { createPinning } from '../pinning/index.js';
-import type { ToolFamily } from '../tools/types.js';
 import type { WardenError } from '../errors/index.js';
 import { createHttpFrontEnd, serveStdio, type HttpFrontEnd } from '../transport/index.js';
 import { createBuiltins } from './builtins.js';
@@ -55,6 +54,14 @@ class Resources {
   }
 }
 
+/** Like Promise.all, but waits for every step to settle (so each one that started is tracked) before failing. */
+async function settleAll<T extends readonly unknown[]>(steps: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(steps);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** Wires configuration, guard, policy, audit, built-ins, upstreams and a front end into a running gateway. */
 export async function startWarden(
   config: WardenConfig,
@@ -81,33 +88,34 @@ async function assemble(
   checkAuthMode(config.auth, loopback);
   const file = storePath(config);
   const keys = resources.add(openSqliteKeyStore(file), (k) => k.close());
-  const guard = resources.add(
-    await createGuard({
+  // Independent start-up steps run together: the audit writer thread boots while keys load and built-ins start.
+  const tracing = config.telemetry.traces || config.telemetry.otlpEndpoint !== undefined;
+  // ajv loads in the background: start-up does not wait for it; the first tool call does, if it comes first.
+  const validator = import('../policy/validate-args.js').then((m) => m.createArgValidator());
+  validator.catch(() => undefined);
+  const [guard, audit, pins, families, { createMetrics }, withCallSpan] = await settleAll([
+    createGuard({
       auth: config.auth,
       limits: config.limits,
       keys,
       listenIsLoopback: loopback,
       mtls: config.listen.tls?.clientCa !== undefined,
       onError: (error) => logger.warn({ err: error }, 'guard background task failed'),
-    }),
-    (g) => g.close(),
-  );
-  const audit = resources.add(
-    await openAuditLog({
+    }).then((g) => resources.add(g, (x) => x.close())),
+    openAuditLog({
       file,
       sealKey: config.audit.sealKey,
       sealEveryRecords: config.audit.sealEveryRecords,
       retentionDays: config.audit.retentionDays,
       redactPatterns: config.redact.patterns,
       durability: config.audit.durability,
-    }),
-    (a) => a.close(),
-  );
-  const pins = resources.add(openSqlitePinStore(file), (p) => p.close());
-  const families: ToolFamily[] = await createBuiltins(config, (family) =>
-    resources.add(family, (f) => f.close?.()),
-  );
-  const { createMetrics } = await import('../metrics/index.js');
+    }).then((a) => resources.add(a, (x) => x.close())),
+    Promise.resolve().then(() => resources.add(openSqlitePinStore(file), (p) => p.close())),
+    createBuiltins(config, (family) => resources.add(family, (f) => f.close?.())),
+    import('../metrics/metrics.js'),
+    // OpenTelemetry loads only when tracing is on.
+    tracing ? import('../metrics/tracing.js').then((m) => m.withCallSpan) : Promise.resolve(undefined),
+  ] as const);
   if (config.telemetry.otlpEndpoint !== undefined) {
     const { startOtlpTracing } = await import('../metrics/otlp.js');
     resources.add(await startOtlpTracing(config.telemetry.otlpEndpoint, SERVER_INFO.version), (t) =>
@@ -124,7 +132,7 @@ async function assemble(
       http: compilePolicy(config.policy, { defaultEffect: config.policy.default ?? 'deny' }),
       stdio: compilePolicy(config.policy, { defaultEffect: config.policy.default ?? 'allow' }),
     },
-    validator: createArgValidator(),
+    validator,
     limiter: guard.limiter,
     audit,
     metrics,
@@ -132,7 +140,7 @@ async function assemble(
     logRedactor: redactor,
     sandboxCommand: await sandboxFor(config),
     pinning: createPinning({ store: pins, mode: config.pinning.mode }),
-    tracing: config.telemetry.traces || config.telemetry.otlpEndpoint !== undefined,
+    withCallSpan,
   });
   resources.add(gateway, (g) => g.stop());
   resources.add(setInterval(() => metrics.setAuditLag(audit.stats().lagMs), 5000).unref(), (t) =>

@@ -11,7 +11,7 @@ import {
   type ToolDefinition,
 } from '../mcp/wire.js';
 import type { Principal } from '../policy/principal.js';
-import { withCallSpan } from '../metrics/tracing.js';
+import type { withCallSpan } from '../metrics/tracing.js';
 import type { Pinning } from '../pinning/index.js';
 import type { BuiltinTool } from '../tools/types.js';
 import {
@@ -48,7 +48,8 @@ export interface GatewayOptions {
   builtins: BuiltinTool[];
   /** Policy for HTTP principals (deny by default) and for the stdio client (allow by default). */
   policy: { http: PolicyPort; stdio: PolicyPort };
-  validator: ArgValidatorPort;
+  /** The argument validator, or a promise of it while its schema compiler loads. */
+  validator: ArgValidatorPort | Promise<ArgValidatorPort>;
   limiter?: LimiterPort | undefined;
   audit: AuditPort;
   metrics?: MetricsPort | undefined;
@@ -56,8 +57,8 @@ export interface GatewayOptions {
   sandboxCommand?: CreateUpstreamOptions['sandboxCommand'];
   /** Masks secrets in text Warden logs on an upstream's behalf (its stderr). */
   logRedactor?: { redactText(text: string): string } | undefined;
-  /** Wrap every tool call in an OpenTelemetry span. @default false */
-  tracing?: boolean | undefined;
+  /** Wraps every tool call in an OpenTelemetry span (src/metrics/tracing.ts); absent means no tracing. */
+  withCallSpan?: typeof withCallSpan | undefined;
   /** Tool-definition pins; absent means no pinning. */
   pinning?: Pinning | undefined;
 }
@@ -76,6 +77,13 @@ export class Gateway {
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: GatewayOptions) {
+    if (options.validator instanceof Promise) {
+      void options.validator.then(
+        (v) => (this.deps.validator = v),
+        (error: unknown) =>
+          options.logger.error({ err: error }, 'argument validator failed to load; tool calls are refused'),
+      );
+    }
     const { config, logger } = options;
     this.sinks = {
       logger,
@@ -103,7 +111,8 @@ export class Gateway {
       catalog: this.catalog,
       upstreams: this.upstreams,
       policyFor: (session) => (session.transport === 'stdio' ? options.policy.stdio : options.policy.http),
-      validator: options.validator,
+      validator: options.validator instanceof Promise ? undefined : options.validator,
+      pendingValidator: options.validator instanceof Promise ? options.validator : undefined,
       limiter: options.limiter,
       audit: options.audit,
       metrics: options.metrics,
@@ -245,7 +254,8 @@ export class Gateway {
           return reply(
             errorResponse(request.id, RPC.INVALID_REQUEST, 'NOT_INITIALIZED: send initialize first'),
           );
-        if (!this.options.tracing) return await callTool(this.deps, session, request, facts);
+        const withCallSpan = this.options.withCallSpan;
+        if (!withCallSpan) return await callTool(this.deps, session, request, facts);
         const tool = typeof request.params?.name === 'string' ? request.params.name : '';
         return await withCallSpan(
           'tools/call',

@@ -25,7 +25,9 @@ export interface ToolCallDeps {
   catalog: Catalog;
   upstreams: Map<string, UpstreamClient>;
   policyFor(session: ClientSession): PolicyPort;
-  validator: ArgValidatorPort;
+  /** Undefined only while the validator loads at start-up; calls then wait for `pendingValidator`. */
+  validator: ArgValidatorPort | undefined;
+  pendingValidator: Promise<ArgValidatorPort> | undefined;
   limiter: LimiterPort | undefined;
   audit: AuditPort;
   metrics: MetricsPort | undefined;
@@ -162,7 +164,9 @@ async function decideAndCall(
         'tool definition changed since it was pinned; approve it with "warden pins approve"',
       );
   }
-  deps.validator.validate(entry.definition, args);
+  const validator = deps.validator ?? (await deps.pendingValidator);
+  if (!validator) throw new WardenError('INTERNAL', 'argument validation unavailable');
+  validator.validate(entry.definition, args);
   const controller = new AbortController();
   if (session.inflight.has(request.id)) throw new WardenError('DUPLICATE_REQUEST_ID');
   session.inflight.set(request.id, controller);

@@ -11,7 +11,8 @@ import { correlationId } from './correlation.js';
 import { rejectCredentialsInUrl } from './credentials-in-url.js';
 import { extractCredential } from './credentials.js';
 import type { IpAddress } from './ip-address.js';
-import { createJwtVerifier, MAX_PRINCIPAL_CHARS, type JwtVerifier } from './jwt.js';
+import type { JwtVerifier } from './jwt.js';
+import { MAX_PRINCIPAL_CHARS } from './principal-limits.js';
 import { createLimiter, type Limiter } from './limiter.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 
@@ -101,8 +102,9 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   checkAuthMode(auth, options.listenIsLoopback);
   const ipAllow = compileIpAllowList(auth.ipAllow);
   const trustedProxies = compileIpAllowList(auth.trustedProxies);
+  // jose loads only in jwt mode: API-key deployments do not pay for it at start-up.
   const verifyJwt: JwtVerifier | undefined =
-    auth.mode === 'jwt' && auth.jwt ? createJwtVerifier(auth.jwt, now) : undefined;
+    auth.mode === 'jwt' && auth.jwt ? (await import('./jwt.js')).createJwtVerifier(auth.jwt, now) : undefined;
   const index = await createApiKeyIndex({
     store: options.keys,
     now,

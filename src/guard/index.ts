@@ -31,5 +31,7 @@ export { parseIp, isLoopbackIp, type IpAddress } from './ip-address.js';
 export { resolveClientAddress } from './client-address.js';
 export { rejectCredentialsInUrl } from './credentials-in-url.js';
 export { extractCredential } from './credentials.js';
-export { createJwtVerifier, type JwtConfig, type JwtVerifier } from './jwt.js';
+// jwt.ts (and jose) load lazily, only in jwt mode: import createJwtVerifier from './jwt.js' directly.
+export type { JwtConfig, JwtVerifier } from './jwt.js';
+export { MAX_PRINCIPAL_CHARS } from './principal-limits.js';
 export { createApiKeyIndex, type ApiKeyIndex, type ApiKeyIndexOptions } from './api-key-index.js';

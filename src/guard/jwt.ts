@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthConfig } from '../config/access.js';
 import { WardenError } from '../errors/index.js';
+import { MAX_PRINCIPAL_CHARS } from './principal-limits.js';
 import type { Principal } from '../policy/principal.js';
 
 /** JWT settings of the auth config. */
@@ -12,8 +13,6 @@ export const JWT_CACHE_ENTRIES = 1024;
 export const JWKS_TIMEOUT_MS = 5000;
 /** Least time between two JWKS refetches caused by unknown key ids. */
 export const JWKS_COOLDOWN_MS = 30_000;
-/** Longest principal name accepted from a token. */
-export const MAX_PRINCIPAL_CHARS = 256;
 /** Longest token accepted. */
 export const MAX_TOKEN_CHARS = 16 * 1024;
 
