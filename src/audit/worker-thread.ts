@@ -20,7 +20,8 @@ export async function startAuditWorker(entry: AuditWorkerEntry, workerData: unkn
     : new URL(`./${entry}.js`, import.meta.url);
   // No inherited node flags: some are invalid in workers (--expose-gc) or stop a file-based worker loading
   // (--input-type from `node -e`), and the writer needs none.
-  return new Worker(url, { workerData, execArgv: [] });
+  // A small young generation keeps the thread's heap (and so the process's RSS) flat under sustained load.
+  return new Worker(url, { workerData, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 4 } });
 }
 
 function bundleFromSource(entry: AuditWorkerEntry): Promise<URL> {
