@@ -2,7 +2,6 @@ import type { WardenConfig } from '../config/index.js';
 import { WardenError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { errorResponse, notification, resultResponse } from '../mcp/jsonrpc.js';
-import { negotiateProtocolVersion } from '../mcp/protocol.js';
 import {
   RPC,
   type JsonRpcNotification,
@@ -14,15 +13,13 @@ import type { Principal } from '../policy/principal.js';
 import type { withCallSpan } from '../metrics/tracing.js';
 import type { Pinning } from '../pinning/index.js';
 import type { BuiltinTool } from '../tools/types.js';
-import {
-  createUpstreamClient,
-  UpstreamRpcError,
-  type CreateUpstreamOptions,
-  type UpstreamClient,
-} from '../upstream/index.js';
+import { createUpstreamClient, type CreateUpstreamOptions, type UpstreamClient } from '../upstream/index.js';
 import { reply, type Reply, type RequestFacts } from './call-context.js';
 import { Catalog, type UpstreamListing } from './catalog.js';
+import { toErrorResponse } from './error-response.js';
+import { Subscriptions } from './subscriptions.js';
 import { forwardRequest, soleResourceUpstream } from './forward.js';
+import { initializeSession, SERVER_INFO } from './initialize.js';
 import { fetchListing, paginate } from './listing.js';
 import type {
   ArgValidatorPort,
@@ -36,8 +33,6 @@ import { relayNotification, relayRequest, type NotificationSinks } from './relay
 import { ClientSession, type SessionChannel } from './session.js';
 import { callTool, type ToolCallDeps } from './tool-call.js';
 
-/** Warden's own name and version, as sent in initialize. */
-export const SERVER_INFO = { name: 'warden', title: 'Warden MCP security gateway', version: '0.1.0' };
 /** How long start-up waits for upstreams before serving without them. */
 export const UPSTREAM_START_TIMEOUT_MS = 60_000;
 
@@ -69,7 +64,7 @@ export class Gateway {
   readonly sessions = new Map<string, ClientSession>();
   catalog = new Catalog();
   private readonly deps: ToolCallDeps;
-  private readonly subscribers = new Map<string, Set<ClientSession>>();
+  private readonly subscriptions: Subscriptions;
   private readonly sinks: NotificationSinks;
   private draining = false;
   private stopping: Promise<void> | undefined;
@@ -85,6 +80,10 @@ export class Gateway {
       );
     }
     const { config, logger } = options;
+    this.subscriptions = new Subscriptions((uri) => {
+      const upstream = this.catalog.resourceOwner(uri) ?? soleResourceUpstream(this.upstreams);
+      return upstream === undefined ? undefined : this.upstreams.get(upstream);
+    }, logger);
     this.sinks = {
       logger,
       sessions: () => this.sessions.values(),
@@ -219,7 +218,7 @@ export class Gateway {
   closeSession(session: ClientSession): void {
     session.close();
     this.sessions.delete(session.id);
-    for (const uri of session.subscriptions) this.unsubscribe(session, uri);
+    this.subscriptions.drop(session);
   }
 
   /** Handles a notification from a client. */
@@ -280,7 +279,7 @@ export class Gateway {
     facts: RequestFacts,
   ): Promise<JsonRpcResponse> {
     const { id, method, params } = request;
-    if (method === 'initialize') return resultResponse(id, this.initialize(session, params));
+    if (method === 'initialize') return resultResponse(id, initializeSession(session, params));
     if (method === 'ping') return resultResponse(id, {});
     if (!session.protocolVersion)
       return errorResponse(id, RPC.INVALID_REQUEST, 'NOT_INITIALIZED: send initialize first');
@@ -340,39 +339,13 @@ export class Gateway {
         return resultResponse(id, this.setLevel(session, params?.level));
       case 'resources/subscribe':
       case 'resources/unsubscribe':
-        return resultResponse(id, await this.subscription(session, method, params?.uri));
+        return resultResponse(
+          id,
+          await this.subscriptions.change(session, method === 'resources/subscribe', params?.uri),
+        );
       default:
         return forwardRequest({ ...this.deps, catalog: this.catalog }, session, request, facts);
     }
-  }
-
-  private initialize(
-    session: ClientSession,
-    params: Record<string, unknown> | undefined,
-  ): Record<string, unknown> {
-    if (session.protocolVersion) throw new WardenError('INVALID_REQUEST', 'session already initialized');
-    session.protocolVersion = negotiateProtocolVersion(params?.protocolVersion);
-    const caps = params?.capabilities;
-    session.clientCapabilities =
-      typeof caps === 'object' && caps !== null && !Array.isArray(caps)
-        ? (caps as Record<string, unknown>)
-        : {};
-    const info = params?.clientInfo;
-    session.clientInfo =
-      typeof info === 'object' && info !== null ? (info as Record<string, unknown>) : undefined;
-    return {
-      protocolVersion: session.protocolVersion,
-      capabilities: {
-        tools: { listChanged: true },
-        prompts: { listChanged: true },
-        resources: { subscribe: true, listChanged: true },
-        logging: {},
-        completions: {},
-      },
-      serverInfo: SERVER_INFO,
-      instructions:
-        'Warden is a security gateway: calls are authenticated, checked against policy and audited.',
-    };
   }
 
   private setLevel(session: ClientSession, level: unknown): Record<string, unknown> {
@@ -391,40 +364,6 @@ export class Gateway {
       }
     }
     return {};
-  }
-
-  private async subscription(
-    session: ClientSession,
-    method: string,
-    uri: unknown,
-  ): Promise<Record<string, unknown>> {
-    if (typeof uri !== 'string' || uri.length === 0)
-      throw new WardenError('INVALID_PARAMS', 'uri must be a string');
-    const upstream = this.catalog.resourceOwner(uri) ?? soleResourceUpstream(this.upstreams);
-    const client = upstream === undefined ? undefined : this.upstreams.get(upstream);
-    if (!client) throw new WardenError('UNKNOWN_RESOURCE', 'no upstream serves this resource');
-    if (method === 'resources/subscribe') {
-      const set = this.subscribers.get(uri) ?? new Set<ClientSession>();
-      if (set.size === 0) await client.request('resources/subscribe', { uri });
-      set.add(session);
-      this.subscribers.set(uri, set);
-      session.subscriptions.add(uri);
-    } else {
-      this.unsubscribe(session, uri);
-    }
-    return {};
-  }
-
-  private unsubscribe(session: ClientSession, uri: string): void {
-    session.subscriptions.delete(uri);
-    const set = this.subscribers.get(uri);
-    if (!set?.delete(session) || set.size > 0) return;
-    this.subscribers.delete(uri);
-    const upstream = this.catalog.resourceOwner(uri) ?? soleResourceUpstream(this.upstreams);
-    const client = upstream === undefined ? undefined : this.upstreams.get(upstream);
-    void client
-      ?.request('resources/unsubscribe', { uri })
-      .catch((error: unknown) => this.options.logger.debug({ err: error }, 'unsubscribe failed'));
   }
 
   /** Stops taking calls, waits up to `drainMs` for in-flight ones, then closes sessions and upstreams. */
@@ -449,25 +388,5 @@ export class Gateway {
   }
 }
 
-/** Maps a thrown value to the JSON-RPC error a client may see: never a stack or an internal detail. */
-export function toErrorResponse(request: JsonRpcRequest, error: unknown, logger: Logger): JsonRpcResponse {
-  if (error instanceof UpstreamRpcError)
-    return errorResponse(request.id, error.code, error.message.slice(0, 1000), error.data);
-  if (error instanceof WardenError) {
-    const code =
-      error.code === 'INVALID_PARAMS' || error.code === 'UNKNOWN_PROMPT' || error.code === 'UNKNOWN_TOOL'
-        ? RPC.INVALID_PARAMS
-        : error.code === 'UNKNOWN_RESOURCE'
-          ? RPC.RESOURCE_NOT_FOUND
-          : error.code === 'METHOD_NOT_FOUND'
-            ? RPC.METHOD_NOT_FOUND
-            : error.code === 'INVALID_REQUEST' || error.code === 'DUPLICATE_REQUEST_ID'
-              ? RPC.INVALID_REQUEST
-              : error.status === 403 || error.status === 429
-                ? RPC.REFUSED
-                : RPC.INTERNAL_ERROR;
-    return errorResponse(request.id, code, `${error.code}: ${error.message}`);
-  }
-  logger.error({ err: error, method: request.method }, 'request failed');
-  return errorResponse(request.id, RPC.INTERNAL_ERROR, 'INTERNAL: internal error');
-}
+export { SERVER_INFO } from './initialize.js';
+export { toErrorResponse } from './error-response.js';

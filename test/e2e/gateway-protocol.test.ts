@@ -118,6 +118,21 @@ describe('protocol features through the gateway', () => {
     });
   });
 
+  it('relays resource subscriptions, refusing malformed and unknown URIs', async () => {
+    const client = new TestClient({ url: warden.url });
+    await client.initialize();
+    expect(
+      (await client.request('resources/subscribe', { uri: 'mini://big/readme' })).response!.result,
+    ).toEqual({});
+    expect(
+      (await client.request('resources/unsubscribe', { uri: 'mini://big/readme' })).response!.result,
+    ).toEqual({});
+    expect((await client.request('resources/subscribe', { uri: 42 })).response!.error).toEqual({
+      code: -32602,
+      message: 'INVALID_PARAMS: uri must be a string',
+    });
+  });
+
   it('calls tools on a legacy HTTP+SSE upstream', async () => {
     const client = new TestClient({ url: warden.url });
     await client.initialize();
