@@ -179,7 +179,16 @@ async function assemble(
       protectedResourceMetadata: () =>
         config.auth.mode === 'jwt' ? protectedResourceMetadata(config.auth, resource) : undefined,
     };
-    const http = createHttpFrontEnd({ config, gateway, guard: httpGuard, audit, logger, metrics });
+    const http = createHttpFrontEnd({
+      config,
+      gateway,
+      guard: httpGuard,
+      audit,
+      logger,
+      metrics,
+      // Not ready while the audit log cannot write: every call would be refused.
+      ready: () => !audit.stats().broken,
+    });
     front = http;
     address = await http.listen();
     const scheme = config.listen.tls ? 'https' : 'http';
