@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { canonicalJson } from '../audit/canonical-json.js';
 import { WardenError } from '../errors/index.js';
 import type { ToolDefinition } from '../mcp/wire.js';
 import { assertArgLimits, DEFAULT_ARG_LIMITS, type ArgLimits } from './arg-limits.js';
@@ -31,17 +32,6 @@ const DIALECT = /^https?:\/\/json-schema\.org\/(draft\/2020-12|draft\/2019-09|dr
 // ajv-formats is CommonJS with a default export; under NodeNext its callable sits on `.default`.
 const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv };
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 function describe(error: ErrorObject): string {
   let path = error.instancePath;
   let message = error.message ?? 'is invalid';
@@ -68,7 +58,13 @@ export function createArgValidator(options: ArgValidatorOptions = {}): ArgValida
   const byHash = new Map<string, Compiled>();
 
   const compile = (schema: Record<string, unknown>): Compiled => {
-    const hash = createHash('sha256').update(canonicalJson(schema)).digest('hex');
+    let hash: string;
+    try {
+      hash = createHash('sha256').update(canonicalJson(schema)).digest('hex');
+    } catch (error) {
+      // A schema JSON cannot canonicalise (nested beyond reason) is refused like one ajv cannot compile.
+      return new WardenError('TOOL_SCHEMA_INVALID', undefined, { cause: error });
+    }
     const cached = byHash.get(hash);
     if (cached) return cached;
     let compiled: Compiled;
