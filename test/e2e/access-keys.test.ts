@@ -4,7 +4,6 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWarden, type RunningWarden } from '../../src/app/start.js';
 import { configFromObject } from '../../src/config/index.js';
@@ -13,6 +12,7 @@ import { generateApiKey, type KeyStore } from '../../src/store/keys.js';
 import { openSqliteKeyStore } from '../../src/store/sqlite/keys.js';
 import { miniUpstream } from './helpers/gateway.js';
 import { TestClient, textOf } from './helpers/mcp-http-client.js';
+import { readAuditRows, type AuditRow } from './helpers/audit-rows.js';
 
 const INIT = {
   jsonrpc: '2.0',
@@ -66,28 +66,8 @@ let revocable: { key: string; id: string };
 let fromTenNet: string;
 let fromLoopback: string;
 
-/** One row of audit_records, as the tests read it. */
-interface AuditRow {
-  seq: number;
-  correlation_id: string;
-  principal: string;
-  auth_method: string;
-  client_address: string | null;
-  method: string;
-  name: string | null;
-  decision: string;
-  rule: string | null;
-  status: string;
-  error_code: string | null;
-}
-
 function audit(): AuditRow[] {
-  const db = new Database(join(dir, 'warden.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT * FROM audit_records ORDER BY seq').all() as AuditRow[];
-  } finally {
-    db.close();
-  }
+  return readAuditRows(join(dir, 'warden.db'));
 }
 
 function auditFor(correlationId: string): AuditRow[] {

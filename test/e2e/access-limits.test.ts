@@ -1,9 +1,9 @@
 // Listener IP allowlists, forwarded-header spoofing, and rate / concurrency limits through the running gateway.
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { miniUpstream, startTestGateway } from './helpers/gateway.js';
 import { TestClient, textOf, type PostResult } from './helpers/mcp-http-client.js';
+import { readAuditRows, type AuditRow } from './helpers/audit-rows.js';
 
 type Gateway = Awaited<ReturnType<typeof startTestGateway>>;
 
@@ -27,28 +27,8 @@ afterEach(async () => {
   running = [];
 });
 
-/** One row of audit_records, as the tests read it. */
-interface AuditRow {
-  seq: number;
-  correlation_id: string;
-  principal: string;
-  auth_method: string;
-  client_address: string | null;
-  method: string;
-  name: string | null;
-  decision: string;
-  rule: string | null;
-  status: string;
-  error_code: string | null;
-}
-
 function audit(g: Gateway): AuditRow[] {
-  const db = new Database(join(g.dir, 'warden.db'), { readonly: true });
-  try {
-    return db.prepare('SELECT * FROM audit_records ORDER BY seq').all() as AuditRow[];
-  } finally {
-    db.close();
-  }
+  return readAuditRows(join(g.dir, 'warden.db'));
 }
 
 async function init(

@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/log/index.js';
 import { openSqliteKeyStore } from '../../src/store/sqlite/keys.js';
 import { MINI_SERVER, miniUpstream, startTestGateway } from './helpers/gateway.js';
 import { TestClient, textOf, type RpcMessage } from './helpers/mcp-http-client.js';
+import { readAuditRows, type AuditRow } from './helpers/audit-rows.js';
 
 let dir: string;
 let warden: RunningWarden;
@@ -20,28 +21,8 @@ let url: string;
 let upstreamInput: string;
 const key: Record<string, string> = {};
 
-/** One row of audit_records, as the tests read it. */
-interface AuditRow {
-  seq: number;
-  correlation_id: string;
-  principal: string;
-  auth_method: string;
-  client_address: string | null;
-  method: string;
-  name: string | null;
-  decision: string;
-  rule: string | null;
-  status: string;
-  error_code: string | null;
-}
-
 function audit(): AuditRow[] {
-  const db = new Database(join(dir, 'warden.db'), { readonly: true });
-  try {
-    return db.prepare('SELECT * FROM audit_records ORDER BY seq').all() as AuditRow[];
-  } finally {
-    db.close();
-  }
+  return readAuditRows(join(dir, 'warden.db'));
 }
 
 /** The tools/call requests the upstream actually received (its stdin is teed to a file). */
