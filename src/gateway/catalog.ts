@@ -163,11 +163,6 @@ export class Catalog {
     if (exact) return exact.upstream;
     return this.templates.find((t) => t.match.test(uri))?.upstream;
   }
-
-  /** Every upstream that has contributed a listing. */
-  upstreamNames(): string[] {
-    return [...this.listings.keys()];
-  }
 }
 
 function replaceMap<K, V>(target: Map<K, V>, source: Map<K, V>): void {

@@ -2,7 +2,7 @@ import { WardenError } from '../errors/index.js';
 import { errorResponse, resultResponse } from '../mcp/jsonrpc.js';
 import { RPC, type JsonRpcRequest, type JsonRpcResponse } from '../mcp/wire.js';
 import type { UpstreamClient } from '../upstream/index.js';
-import { auditBase, withCorrelation, type RequestFacts } from './call-context.js';
+import { auditBase, reply, withCorrelation, type Reply, type RequestFacts } from './call-context.js';
 import type { AuditRecordInput } from './ports.js';
 import type { ClientSession } from './session.js';
 import type { ToolCallDeps } from './tool-call.js';
@@ -80,7 +80,7 @@ export async function forwardRequest(
   session: ClientSession,
   request: JsonRpcRequest,
   facts: RequestFacts,
-): Promise<JsonRpcResponse> {
+): Promise<Reply> {
   const started = performance.now();
   const record: AuditRecordInput = auditBase(session, request, facts, request.method);
   let response: JsonRpcResponse;
@@ -129,9 +129,10 @@ export async function forwardRequest(
     throw error;
   }
   release?.();
-  if (!audited) return response;
+  const answer = reply(response);
+  if (!audited) return answer;
   record.durationMs = performance.now() - started;
-  record.responseBytes = 'result' in response ? JSON.stringify(response.result).length : 0;
+  record.responseBytes = answer.body.length;
   await deps.audit.append(record);
-  return response;
+  return answer;
 }

@@ -33,9 +33,6 @@ import { relayNotification, relayRequest, type NotificationSinks } from './relay
 import { ClientSession, type SessionChannel } from './session.js';
 import { callTool, type ToolCallDeps } from './tool-call.js';
 
-/** How long start-up waits for upstreams before serving without them. */
-export const UPSTREAM_START_TIMEOUT_MS = 60_000;
-
 /** Options for {@link Gateway}. */
 export interface GatewayOptions {
   config: WardenConfig;
@@ -262,12 +259,11 @@ export class Gateway {
           () => callTool(this.deps, session, request, facts),
         );
       }
-      return reply(await this.dispatch(session, request, facts));
+      const answer = await this.dispatch(session, request, facts);
+      return 'body' in answer ? answer : reply(answer);
     } catch (error) {
-      const refused = error instanceof WardenError && error.status === 429;
-      return refused
-        ? { ...reply(toErrorResponse(request, error, this.options.logger)), refusal: error }
-        : reply(toErrorResponse(request, error, this.options.logger));
+      const answer = reply(toErrorResponse(request, error, this.options.logger));
+      return error instanceof WardenError && error.status === 429 ? { ...answer, refusal: error } : answer;
     } finally {
       if (--this.active === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
     }
@@ -277,7 +273,7 @@ export class Gateway {
     session: ClientSession,
     request: JsonRpcRequest,
     facts: RequestFacts,
-  ): Promise<JsonRpcResponse> {
+  ): Promise<JsonRpcResponse | Reply> {
     const { id, method, params } = request;
     if (method === 'initialize') return resultResponse(id, initializeSession(session, params));
     if (method === 'ping') return resultResponse(id, {});

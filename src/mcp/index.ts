@@ -10,7 +10,6 @@ export {
 } from './jsonrpc.js';
 export type { Classified, Parsed } from './jsonrpc.js';
 export {
-  DEFAULT_HTTP_PROTOCOL_VERSION,
   LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   isSupportedProtocolVersion,

@@ -4,9 +4,6 @@ export const SUPPORTED_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03
 /** The revision Warden offers when a client asks for one it does not know. */
 export const LATEST_PROTOCOL_VERSION = SUPPORTED_PROTOCOL_VERSIONS[0];
 
-/** The revision assumed for HTTP requests without an MCP-Protocol-Version header (per the 2025-06-18 spec). */
-export const DEFAULT_HTTP_PROTOCOL_VERSION = '2025-03-26';
-
 const SUPPORTED = new Set<string>(SUPPORTED_PROTOCOL_VERSIONS);
 
 /** True when Warden speaks `version`. */

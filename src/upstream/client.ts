@@ -84,7 +84,6 @@ export class UpstreamClient {
   private readonly incoming = new Map<JsonRpcId, AbortController>();
   private failures = 0;
   private restartTimer: NodeJS.Timeout | undefined;
-  private readyWaiters: Array<() => void> = [];
   private stableTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -101,18 +100,6 @@ export class UpstreamClient {
       this.scheduleRestart();
       throw error;
     }
-  }
-
-  /** Resolves when the upstream is ready, or after `timeoutMs`. */
-  waitReady(timeoutMs: number): Promise<boolean> {
-    if (this.state === 'ready') return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.readyWaiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
   }
 
   private async connectOnce(): Promise<void> {
@@ -155,11 +142,6 @@ export class UpstreamClient {
     if (this.state === 'closed') return;
     this.state = state;
     this.options.onStateChange?.(state, reason);
-    if (state === 'ready') {
-      const waiters = this.readyWaiters;
-      this.readyWaiters = [];
-      for (const w of waiters) w();
-    }
   }
 
   private onTransportClose(transport: UpstreamTransport, reason: string): void {

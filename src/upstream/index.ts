@@ -9,5 +9,4 @@ export {
 export { StdioTransport, type StdioTransportOptions } from './stdio-transport.js';
 export { StreamableHttpTransport, type StreamableHttpTransportOptions } from './http-transport.js';
 export { SseParser, type SseEvent } from './sse-parser.js';
-export { trackedChildren } from './process-registry.js';
 export type { UpstreamTransport } from './transport.js';

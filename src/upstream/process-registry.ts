@@ -25,8 +25,3 @@ export function trackChild(pid: number): void {
 export function untrackChild(pid: number): void {
   groups.delete(pid);
 }
-
-/** Process-group ids of the children that are still running. */
-export function trackedChildren(): number[] {
-  return [...groups];
-}
