@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey, isApiKeyShape } from '../store/keys.js';
 import { openSqliteKeyStore } from '../store/sqlite/keys.js';
 import { keysCommand } from './keys.js';
+import { runCommand, type CommandRun } from './test-run-command.js';
 
 let dir: string;
 let db: string;
@@ -19,26 +20,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
-  const result = { code: undefined as number | undefined, out: '', err: '' };
-  const cmd = keysCommand({
-    write: (t) => void (result.out += t),
-    writeError: (t) => void (result.err += t),
-    env: {},
-    setExitCode: (c) => void (result.code = c),
-    now: () => NOW,
-  });
-  for (const c of [cmd, ...cmd.commands]) {
-    c.exitOverride();
-    c.configureOutput({ writeOut: (t) => void (result.out += t), writeErr: (t) => void (result.err += t) });
-  }
-  try {
-    await cmd.parseAsync(args, { from: 'user' });
-  } catch (error) {
-    result.code = 2;
-    void error;
-  }
-  return result;
+function run(args: string[]): Promise<CommandRun> {
+  return runCommand((io) => keysCommand({ ...io, now: () => NOW }), args);
 }
 
 describe('warden keys', () => {

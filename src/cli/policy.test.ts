@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { policyCommand } from './policy.js';
+import { runCommand, type CommandRun } from './test-run-command.js';
 
 let dir: string;
 let config: string;
@@ -34,25 +35,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
-  const result = { code: undefined as number | undefined, out: '', err: '' };
-  const cmd = policyCommand({
-    write: (t) => void (result.out += t),
-    writeError: (t) => void (result.err += t),
-    env: {},
-    setExitCode: (c) => void (result.code = c),
-  });
-  for (const c of [cmd, ...cmd.commands]) {
-    c.exitOverride();
-    c.configureOutput({ writeOut: (t) => void (result.out += t), writeErr: (t) => void (result.err += t) });
-  }
-  try {
-    await cmd.parseAsync(args, { from: 'user' });
-  } catch (error) {
-    result.code = 2;
-    void error;
-  }
-  return result;
+function run(args: string[]): Promise<CommandRun> {
+  return runCommand((io) => policyCommand({ ...io }), args);
 }
 
 describe('warden policy explain', () => {
