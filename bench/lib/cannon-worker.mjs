@@ -36,6 +36,7 @@ function options(connections, durationS, amount) {
     connections,
     ...(amount > 0 ? { amount } : { duration: durationS }),
     pipelining: 1,
+    ...(job.overallRate ? { overallRate: job.overallRate } : {}),
     timeout: 10,
     ...(requests ? { requests } : {}),
   };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newCorrelationId } from '../guard/correlation.js';
 import type { AddressInfo } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { createRedactor, openAuditLog } from '../audit/index.js';
@@ -88,7 +88,7 @@ async function assemble(
   checkAuthMode(config.auth, loopback);
   const file = storePath(config);
   const keys = resources.add(openSqliteKeyStore(file), (k) => k.close());
-  // Independent start-up steps run together: the audit writer thread boots while keys load and built-ins start.
+  // Independent start-up steps run together: metrics and telemetry load while keys, audit and built-ins open.
   const tracing = config.telemetry.traces || config.telemetry.otlpEndpoint !== undefined;
   // ajv loads in the background: start-up does not wait for it; the first tool call does, if it comes first.
   const validator = import('../policy/validate-args.js').then((m) => m.createArgValidator());
@@ -164,7 +164,7 @@ async function assemble(
       logger,
       input: options.stdio.input,
       output: options.stdio.output,
-      correlationId: randomUUID,
+      correlationId: () => newCorrelationId(),
     });
   } else {
     let resource = config.auth.resource;

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isWardenError } from '../errors/index.js';
 import { searchAuditRecords, tailAuditRecords } from '../store/sqlite/audit-queries.js';
-import { openAuditLog, type AuditLog } from './audit-log.js';
+import { openAuditLog, PRUNE_STEP_RECORDS, type AuditLog } from './audit-log.js';
 import { canonicalJson } from './canonical-json.js';
 import { sha256Hex } from './chain.js';
 import type { AuditRecordInput } from './record.js';
@@ -129,8 +129,11 @@ describe('openAuditLog', () => {
     await log.close();
     log = undefined;
     const rows = readAll();
-    // Records cross to the writer as JSON: a BigInt gets a marker, a function is dropped as JSON drops it.
-    expect(rows.map((r) => r.args)).toEqual(['{"$unserialisable":"arguments could not be copied"}', '{}']);
+    // The digest covers the reason, and the stored arguments say why they are missing.
+    expect(rows.map((r) => r.args)).toEqual([
+      '{"$unserialisable":"cannot serialise a bigint"}',
+      '{"$unserialisable":"cannot serialise a function"}',
+    ]);
     expect((await verifyAudit(file)).ok).toBe(true);
   });
 
@@ -189,5 +192,40 @@ describe('openAuditLog', () => {
       ok: false,
       firstBad: { seq: 11, reason: 'the retention anchor is not sealed by this key' },
     });
+  });
+
+  it('prunes a large backlog in steps and keeps the chain verifiable', async () => {
+    log = await openAuditLog({ file, sealKey: KEY, sealEveryRecords: 1000, retentionDays: 30 });
+    const old = Date.now() - 40 * 86_400_000;
+    const total = PRUNE_STEP_RECORDS * 2 + 1000;
+    for (let i = 0; i < total; i += 500) {
+      await Promise.all(
+        Array.from({ length: 500 }, (_, k) => log!.append(sampleRecord(i + k + 1, { time: old + i + k }))),
+      );
+    }
+    await log.append(sampleRecord(total + 1, { time: Date.now() }));
+    // Sealed every 1000 records: everything up to the last seal before the fresh record goes, over several steps.
+    expect(await log.prune()).toBe(total);
+    await log.close();
+    log = undefined;
+    expect(await verifyAudit(file, { sealKey: KEY })).toMatchObject({
+      ok: true,
+      anchorSeq: total,
+      records: 1,
+    });
+  });
+
+  it('keeps the write-ahead log short: the checkpoint thread folds it back while records keep coming', async () => {
+    log = await openAuditLog({ file });
+    const args = { text: 'x'.repeat(2000) };
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        Array.from({ length: 500 }, (_, k) => log!.append(sampleRecord(round * 500 + k + 1, { args }))),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    // 10,000 records of ~2 KB are ~25 MB of pages; without checkpoints the WAL would hold all of them.
+    expect(statSync(`${file}-wal`).size).toBeLessThan(8 * 1024 * 1024);
+    expect(log.stats()).toMatchObject({ committed: 10_000, pending: 0 });
   });
 });

@@ -1,21 +1,35 @@
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 import { WardenError } from '../errors/index.js';
+import { AUDIT_MIGRATIONS } from '../store/sqlite/audit-schema.js';
+import { createAuditWriter, type AuditWriter } from '../store/sqlite/audit-writer.js';
+import { openSqlite } from '../store/sqlite/open.js';
+import { prepareRecord, type PreparedRecord } from './prepare.js';
 import { normaliseRecord, type AuditRecordInput, type NormalisedRecord } from './record.js';
-import {
-  parseWriterReply,
-  type AuditDurability,
-  type WriterReply,
-  type WriterRequest,
-  type WriterSettings,
-} from './writer-protocol.js';
+import { createRedactor, type Redactor } from './redact.js';
 import { startAuditWorker } from './worker-thread.js';
 
 /** Default number of records between two seals of the chain head. */
 export const DEFAULT_SEAL_EVERY_RECORDS = 1000;
 /** Most records committed in one transaction. */
 export const MAX_BATCH_RECORDS = 4096;
-/** How often the writer thread prunes when retention is set. */
+/** How often the log prunes when retention is set. */
 export const PRUNE_INTERVAL_MS = 3_600_000;
+/** Most records one prune transaction deletes; the log yields to the event loop between them. */
+export const PRUNE_STEP_RECORDS = 2000;
+/** Flushes of the write-ahead log in flight at once: a second one overlaps the disk's latency. */
+const MAX_SYNCS_IN_FLIGHT = 2;
+/** How often the checkpoint thread folds the write-ahead log back into the database. */
+const CHECKPOINT_INTERVAL_MS = 50;
+/**
+ * The writer's own checkpoint threshold (pages), a safety net only: the checkpoint thread keeps the log far
+ * shorter, so the event loop never waits for a checkpoint.
+ */
+const FALLBACK_CHECKPOINT_PAGES = 16_384;
+
+/** How durable an acknowledged audit record is. */
+export type AuditDurability = 'fsync' | 'os';
 
 /** Options for {@link openAuditLog}. */
 export interface OpenAuditLogOptions {
@@ -29,7 +43,10 @@ export interface OpenAuditLogOptions {
   retentionDays?: number | undefined;
   /** Extra redaction regexes. */
   redactPatterns?: readonly string[] | undefined;
-  /** @default 'fsync' */
+  /**
+   * fsync: each batch reaches the disk before its records are acknowledged; os: it reaches the operating
+   * system (it survives the process, not a power loss). @default 'fsync'
+   */
   durability?: AuditDurability | undefined;
 }
 
@@ -37,30 +54,30 @@ export interface OpenAuditLogOptions {
 export interface AuditLogStats {
   /** Records accepted by append since open. */
   appended: number;
-  /** Records committed and fsynced. */
+  /** Records committed (and, with durability fsync, flushed to disk). */
   committed: number;
   /** Records whose append was rejected. */
   failed: number;
-  /** Records accepted but not yet committed. */
+  /** Records accepted but not yet acknowledged. */
   pending: number;
-  /** Age of the oldest uncommitted record, in milliseconds (0 when none). */
+  /** Age of the oldest unacknowledged record, in milliseconds (0 when none). */
   lagMs: number;
   /** Sequence number of the last committed record. */
   lastSeq: number;
   /** Transactions committed. */
   batches: number;
-  /** True once the writer thread has failed; every later append is rejected. */
+  /** True once the log could not flush to disk; every later append is rejected. */
   broken: boolean;
 }
 
 /** The durable, hash-chained audit log. */
 export interface AuditLog {
-  /** Resolves once the record is committed and fsynced; rejects with AUDIT_WRITE_FAILED otherwise. */
+  /** Resolves once the record is committed and durable; rejects with AUDIT_WRITE_FAILED otherwise. */
   append(record: AuditRecordInput): Promise<void>;
   /** Prunes per the retention setting now; resolves with the number of records removed. */
   prune(): Promise<number>;
   stats(): AuditLogStats;
-  /** Flushes pending records, seals the head and stops the writer thread. */
+  /** Flushes pending records, seals the head and closes the store. */
   close(): Promise<void>;
 }
 
@@ -71,84 +88,94 @@ interface Pending {
   at: number;
 }
 
-interface Control {
-  resolve: (count: number) => void;
-  reject: (error: unknown) => void;
-}
-
 const writeFailed = (message: string, cause?: unknown): WardenError =>
   new WardenError('AUDIT_WRITE_FAILED', message, cause === undefined ? {} : { cause });
 
-/** Opens the audit log: starts the writer thread, applies the schema, resolves once the writer is ready. */
-export async function openAuditLog(options: OpenAuditLogOptions): Promise<AuditLog> {
+/**
+ * Opens the audit log on the SQLite file (creating it and its schema if needed).
+ *
+ * Records are written on the calling thread: one transaction per event-loop tick (group commit), in WAL mode
+ * without SQLite's own sync; with durability fsync the WAL file is then flushed with fdatasync on libuv's pool,
+ * and only then are the batch's appends resolved. A committed WAL frame that has been flushed is as durable as
+ * SQLite's synchronous=FULL makes it. Checkpoints run on a separate connection in a small thread, so the event
+ * loop never waits for one.
+ */
+export function openAuditLog(options: OpenAuditLogOptions): Promise<AuditLog> {
+  try {
+    return Promise.resolve(openNow(options));
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+function openNow(options: OpenAuditLogOptions): AuditLog {
   const sealEveryRecords = options.sealEveryRecords ?? DEFAULT_SEAL_EVERY_RECORDS;
   if (!Number.isInteger(sealEveryRecords) || sealEveryRecords < 1) {
     throw new WardenError('CONFIG_INVALID', 'audit.sealEveryRecords must be a positive integer');
   }
-  const settings: WriterSettings = {
-    file: options.file,
-    sealKey: options.sealKey,
-    sealEveryRecords,
-    retentionDays: options.retentionDays,
-    redactPatterns: [...(options.redactPatterns ?? [])],
-    pruneIntervalMs: PRUNE_INTERVAL_MS,
-    durability: options.durability ?? 'fsync',
-  };
-  const worker = await startAuditWorker('writer-worker', settings);
-  const seq = await waitReady(worker);
-  return new WorkerAuditLog(worker, seq);
+  const durability = options.durability ?? 'fsync';
+  let db: Database.Database | undefined;
+  let wal: number | undefined;
+  try {
+    db = openSqlite(options.file, AUDIT_MIGRATIONS, { synchronous: 'NORMAL' });
+    db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+    db.pragma('cache_size = -2048');
+    const writer = createAuditWriter(db, {
+      sealKey: options.sealKey,
+      sealEveryRecords,
+      retentionDays: options.retentionDays,
+    });
+    // Any read in WAL mode has created the -wal file by now; its descriptor is what each batch flushes.
+    if (durability === 'fsync') wal = openSync(`${options.file}-wal`, 'r');
+    const redactor = createRedactor({ patterns: options.redactPatterns ?? [] });
+    return new SqliteAuditLog({
+      db,
+      writer,
+      redactor,
+      wal,
+      file: options.file,
+      retention: options.retentionDays,
+    });
+  } catch (error) {
+    db?.close();
+    if (wal !== undefined) closeSync(wal);
+    if (error instanceof WardenError) throw error;
+    throw new WardenError('STORE_UNAVAILABLE', 'audit store could not be opened', { cause: error });
+  }
 }
 
-function waitReady(worker: Worker): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (value: unknown): void => {
-      const reply = parseWriterReply(value);
-      if (reply?.type !== 'ready') return;
-      cleanup();
-      resolve(reply.seq);
-    };
-    const onError = (error: unknown): void => {
-      cleanup();
-      void worker.terminate();
-      reject(new WardenError('STORE_UNAVAILABLE', 'audit store could not be opened', { cause: error }));
-    };
-    const onExit = (code: number): void => onError(new Error(`audit writer exited with code ${code}`));
-    const cleanup = (): void => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-  });
+interface LogParts {
+  db: Database.Database;
+  writer: AuditWriter;
+  redactor: Redactor;
+  /** The WAL file's descriptor when every batch must reach the disk. */
+  wal: number | undefined;
+  file: string;
+  retention: number | undefined;
 }
 
-class WorkerAuditLog implements AuditLog {
+class SqliteAuditLog implements AuditLog {
   private queue: Pending[] = [];
-  private inFlight: { id: number; entries: Pending[] } | undefined;
-  private readonly controls = new Map<number, Control>();
-  private nextId = 1;
+  /** Batches committed and being flushed, oldest first. */
+  private flushing: Pending[][] = [];
+  private flushingRecords = 0;
   private scheduled = false;
   private closing = false;
+  private closed = false;
   private broken: WardenError | undefined;
   private counters = { appended: 0, committed: 0, failed: 0, batches: 0 };
-  private lastSeq: number;
   private drained: (() => void) | undefined;
-  private closed = false;
+  private checkpointer: Promise<Worker | undefined> | undefined;
+  private pruning: Promise<number> | undefined;
+  private readonly pruneTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly worker: Worker,
-    seq: number,
-  ) {
-    this.lastSeq = seq;
-    worker.on('message', (value: unknown) => this.onReply(parseWriterReply(value)));
-    worker.on('error', (error: unknown) => this.fail(writeFailed('audit writer failed', error)));
-    worker.on('exit', () => {
-      if (!this.closed) this.fail(writeFailed('audit writer stopped'));
-      for (const c of this.controls.values()) c.reject(writeFailed('audit writer stopped'));
-      this.controls.clear();
-    });
+  constructor(private readonly parts: LogParts) {
+    if (parts.retention !== undefined) {
+      // The first prune waits a tick so that opening never waits on it.
+      setImmediate(() => void this.prune().catch(() => undefined));
+      this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), PRUNE_INTERVAL_MS);
+      this.pruneTimer.unref();
+    }
   }
 
   append(record: AuditRecordInput): Promise<void> {
@@ -167,17 +194,20 @@ class WorkerAuditLog implements AuditLog {
     });
   }
 
+  /** Deletes expired records in steps of PRUNE_STEP_RECORDS, yielding to the event loop between steps. */
   prune(): Promise<number> {
-    return this.control('prune');
+    if (this.closed) return Promise.reject(writeFailed('audit log is closed'));
+    this.pruning ??= this.pruneSteps().finally(() => (this.pruning = undefined));
+    return this.pruning;
   }
 
   stats(): AuditLogStats {
-    const oldest = this.inFlight?.entries[0] ?? this.queue[0];
+    const oldest = this.flushing[0]?.[0] ?? this.queue[0];
     return {
       ...this.counters,
-      pending: this.queue.length + (this.inFlight?.entries.length ?? 0),
+      pending: this.pendingCount(),
       lagMs: oldest === undefined ? 0 : performance.now() - oldest.at,
-      lastSeq: this.lastSeq,
+      lastSeq: this.parts.writer.head().seq,
       broken: this.broken !== undefined,
     };
   }
@@ -185,13 +215,39 @@ class WorkerAuditLog implements AuditLog {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    if (this.queue.length > 0 || this.inFlight)
-      await new Promise<void>((resolve) => (this.drained = resolve));
-    if (this.broken) return;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    if (this.pendingCount() > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    await this.pruning?.catch(() => undefined);
+    const checkpointer = await this.checkpointer;
+    if (checkpointer) await stopCheckpointer(checkpointer);
     this.closed = true;
-    await this.control('close');
-    await exited;
+    const { db, writer, wal } = this.parts;
+    try {
+      if (!this.broken) writer.sealHead(Date.now());
+    } finally {
+      db.close();
+      if (wal !== undefined) closeSync(wal);
+    }
+  }
+
+  private async pruneSteps(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      if (this.closed || this.broken) return total;
+      let removed: number;
+      try {
+        removed = this.parts.writer.prune(Date.now(), PRUNE_STEP_RECORDS);
+      } catch (error) {
+        throw writeFailed('audit records could not be pruned', error);
+      }
+      total += removed;
+      if (removed < PRUNE_STEP_RECORDS) return total;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private pendingCount(): number {
+    return this.queue.length + this.flushingRecords;
   }
 
   private rejected(error: WardenError): Promise<void> {
@@ -199,89 +255,80 @@ class WorkerAuditLog implements AuditLog {
     return Promise.reject(error);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.inFlight) return;
-    this.scheduled = true;
-    // One tick of appends becomes one transaction: group commit.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.flush();
-    });
-  }
-
-  private flush(): void {
-    if (this.inFlight || this.broken || this.queue.length === 0) return;
-    const entries = this.queue.splice(0, MAX_BATCH_RECORDS);
-    const id = this.nextId++;
-    this.inFlight = { id, entries };
-    let json: string;
+  /**
+   * Commits the queued records as one transaction. With durability fsync a new batch is committed only while
+   * fewer than MAX_SYNCS_IN_FLIGHT flushes are running: records that arrive meanwhile gather into the next
+   * batch, which the end of a flush commits (group commit). Larger batches write fewer WAL pages per record.
+   */
+  private write(): void {
+    this.scheduled = false;
+    if (this.queue.length === 0) return;
+    if (this.broken) return this.fail(this.broken, []);
+    const wal = this.parts.wal;
+    if (wal !== undefined && this.flushing.length >= MAX_SYNCS_IN_FLIGHT) return;
+    const entries =
+      this.queue.length > MAX_BATCH_RECORDS ? this.queue.splice(0, MAX_BATCH_RECORDS) : this.queue;
+    if (entries === this.queue) this.queue = [];
+    else this.schedule();
     try {
-      json = JSON.stringify(entries.map((e) => e.record));
-    } catch {
-      // Arguments JSON cannot represent (BigInt, cycles) keep a marker, not the batch's fate.
-      json = JSON.stringify(entries.map(serialisable));
-    }
-    this.post({ type: 'append', id, json });
-  }
-
-  private control(type: 'prune' | 'close'): Promise<number> {
-    if (this.broken) return Promise.reject(this.broken);
-    const id = this.nextId++;
-    return new Promise<number>((resolve, reject) => {
-      this.controls.set(id, { resolve, reject });
-      this.post({ type, id });
-    });
-  }
-
-  private post(message: WriterRequest): void {
-    try {
-      this.worker.postMessage(message);
+      const { redactor, writer } = this.parts;
+      const prepared: PreparedRecord[] = entries.map((e) => prepareRecord(e.record, redactor));
+      writer.appendBatch(prepared, Date.now());
     } catch (error) {
-      this.fail(writeFailed('audit writer unreachable', error));
-    }
-  }
-
-  private onReply(reply: WriterReply | undefined): void {
-    if (reply === undefined || reply.type === 'ready') return;
-    const control = this.controls.get(reply.id);
-    if (control) {
-      this.controls.delete(reply.id);
-      if (reply.type === 'ack') control.resolve(reply.count);
-      else control.reject(writeFailed(reply.message));
+      // The transaction rolled back: these records are refused, the chain is unchanged, later batches go on.
+      this.counters.failed += entries.length;
+      const failure = writeFailed('audit batch could not be committed', error);
+      for (const e of entries) e.reject(failure);
+      this.checkDrained();
       return;
     }
-    const batch = this.inFlight;
-    if (batch?.id !== reply.id) return;
-    this.inFlight = undefined;
-    if (reply.type === 'ack') {
-      this.lastSeq = reply.seq;
-      this.counters.committed += batch.entries.length;
-      this.counters.batches++;
-      for (const e of batch.entries) e.resolve();
-    } else {
-      this.counters.failed += batch.entries.length;
-      const error = writeFailed('audit batch could not be committed', new Error(reply.message));
-      for (const e of batch.entries) e.reject(error);
-    }
-    this.flush();
+    this.counters.batches++;
+    this.checkpointer ??= startCheckpointer(this.parts.file);
+    if (wal === undefined) this.settle(entries);
+    else this.flush(wal, entries);
+  }
+
+  /** Flushes the WAL to disk; the flush covers everything committed before it, so it acknowledges the batch. */
+  private flush(wal: number, entries: Pending[]): void {
+    this.flushing.push(entries);
+    this.flushingRecords += entries.length;
+    fdatasync(wal, (error) => {
+      this.flushing = this.flushing.filter((batch) => batch !== entries);
+      this.flushingRecords -= entries.length;
+      if (error) {
+        // After a failed flush the kernel may have dropped the data: nothing later can be trusted (fail closed).
+        this.fail(writeFailed('audit log could not be flushed to disk', error), entries);
+        return;
+      }
+      this.settle(entries);
+      this.write();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // One tick of appends becomes one transaction: group commit.
+    setImmediate(() => this.write());
+  }
+
+  private settle(entries: Pending[]): void {
+    this.counters.committed += entries.length;
+    for (const e of entries) e.resolve();
     this.checkDrained();
   }
 
-  private fail(error: WardenError): void {
-    if (this.broken) return;
-    this.broken = error;
-    const entries = [...(this.inFlight?.entries ?? []), ...this.queue];
-    this.inFlight = undefined;
+  private fail(error: WardenError, entries: Pending[]): void {
+    this.broken ??= error;
+    const all = [...entries, ...this.queue];
     this.queue = [];
-    this.counters.failed += entries.length;
-    for (const e of entries) e.reject(error);
-    for (const c of this.controls.values()) c.reject(error);
-    this.controls.clear();
+    this.counters.failed += all.length;
+    for (const e of all) e.reject(error);
     this.checkDrained();
   }
 
   private checkDrained(): void {
-    if (this.drained && !this.inFlight && this.queue.length === 0) {
+    if (this.drained && this.pendingCount() === 0) {
       const done = this.drained;
       this.drained = undefined;
       done();
@@ -289,13 +336,22 @@ class WorkerAuditLog implements AuditLog {
   }
 }
 
-function serialisable(entry: Pending): NormalisedRecord {
-  const { record } = entry;
-  if (!record.hasArgs) return record;
+/** Starts the checkpoint thread; without it SQLite's own (rarer, blocking) checkpoints still keep the log bounded. */
+async function startCheckpointer(file: string): Promise<Worker | undefined> {
   try {
-    JSON.stringify(record.args);
-    return record;
+    const worker = await startAuditWorker('checkpoint-worker', { file, intervalMs: CHECKPOINT_INTERVAL_MS });
+    worker.on('error', () => undefined);
+    worker.unref();
+    return worker;
   } catch {
-    return { ...record, args: { $unserialisable: 'arguments could not be copied' } };
+    return undefined;
   }
+}
+
+async function stopCheckpointer(worker: Worker): Promise<void> {
+  if (worker.threadId === -1) return; // already gone
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.ref(); // an unreferenced thread would let the process end before it has stopped
+  worker.postMessage('stop');
+  await exited;
 }

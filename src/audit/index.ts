@@ -26,6 +26,7 @@ export {
   DEFAULT_SEAL_EVERY_RECORDS,
   MAX_BATCH_RECORDS,
   PRUNE_INTERVAL_MS,
+  type AuditDurability,
   type AuditLog,
   type AuditLogStats,
   type OpenAuditLogOptions,
@@ -38,4 +39,3 @@ export {
   type VerifyResult,
 } from './verify.js';
 export { prepareRecord, MAX_STORED_ARGS_CHARS, type PreparedRecord } from './prepare.js';
-export type { AuditDurability } from './writer-protocol.js';

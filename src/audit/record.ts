@@ -38,7 +38,7 @@ export interface AuditRecordInput {
   responseBytes: number;
 }
 
-/** A validated record with absent optional fields as null, as posted to the writer thread. */
+/** A validated record with absent optional fields as null, as queued for the next batch. */
 export interface NormalisedRecord {
   time: number;
   correlationId: string;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /** The worker entries of the audit log. */
-export type AuditWorkerEntry = 'writer-worker' | 'verify-worker';
+export type AuditWorkerEntry = 'checkpoint-worker' | 'verify-worker';
 
 const sourceBundles = new Map<AuditWorkerEntry, Promise<URL>>();
 

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { correlationId, resolveCorrelation, traceIdFromTraceparent } from './correlation.js';
+import {
+  correlationId,
+  newCorrelationId,
+  resolveCorrelation,
+  traceIdFromTraceparent,
+} from './correlation.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACEPARENT = `00-${TRACE}-00f067aa0ba902b7-01`;
 
@@ -79,5 +84,15 @@ describe('correlation ids', () => {
     const b = correlationId({});
     expect(a).toMatch(UUID);
     expect(a).not.toBe(b);
+  });
+
+  it('generates time-ordered UUIDv7 ids that carry their millisecond and sort by it', () => {
+    const t = Date.UTC(2026, 10, 22, 5, 0, 0, 123);
+    const ids = [t, t + 1, t + 1000, t + 86_400_000].map((ms) => newCorrelationId(ms));
+    for (const id of ids) expect(id).toMatch(UUID);
+    expect(Number.parseInt(ids[0]!.replace('-', '').slice(0, 12), 16)).toBe(t);
+    expect([...ids].sort()).toEqual(ids);
+    // The random part still differs within one millisecond.
+    expect(newCorrelationId(t)).not.toBe(newCorrelationId(t));
   });
 });

@@ -9,7 +9,7 @@ import { openAuditLog } from '../../src/audit/audit-log.js';
 import { verifyAudit } from '../../src/audit/verify.js';
 
 // The child runs the compiled gateway code (npm test builds dist/ first), so this also covers the production
-// path that loads dist/audit/writer-worker.js.
+// path that loads dist/audit/checkpoint-worker.js.
 const DIST_AUDIT = resolve(import.meta.dirname, '../../dist/audit/index.js');
 const KEY = 'durability-seal-key';
 /** Acknowledged records to wait for before the kill. */

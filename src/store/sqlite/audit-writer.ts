@@ -24,8 +24,11 @@ export interface AuditWriter {
   appendBatch(records: readonly PreparedRecord[], now: number): ChainHead;
   /** Seals the current head if records follow the last seal; returns whether it did. */
   sealHead(now: number): boolean;
-  /** Deletes whole old ranges, writing the anchor in the same transaction; returns how many records went. */
-  prune(now: number): number;
+  /**
+   * Deletes whole old ranges, writing the anchor in the same transaction, at most `maxRecords` of them (in
+   * transactions of at most PRUNE_CHUNK_RECORDS); returns how many records went.
+   */
+  prune(now: number, maxRecords?: number): number;
   head(): ChainHead;
 }
 
@@ -113,8 +116,8 @@ export function createAuditWriter(db: Database.Database, options: AuditWriterOpt
     return deleted;
   });
 
-  function prune(now: number): number {
-    if (options.retentionDays === undefined) return 0;
+  function prune(now: number, maxRecords = Number.POSITIVE_INFINITY): number {
+    if (options.retentionDays === undefined || maxRecords < 1) return 0;
     const cutoff = now - options.retentionDays * DAY_MS;
     const firstKept = readNumber(db, 'SELECT min(seq) AS v FROM audit_records WHERE time >= ?', cutoff);
     let limit = firstKept === undefined ? head.seq : firstKept - 1;
@@ -122,9 +125,8 @@ export function createAuditWriter(db: Database.Database, options: AuditWriterOpt
     if (key !== undefined) limit = Math.min(limit, lastSealSeq);
     let total = 0;
     let from = readNumber(db, 'SELECT min(seq) AS v FROM audit_records') ?? limit + 1;
-    const maxRounds = Math.ceil((limit - from + 1) / PRUNE_CHUNK_RECORDS) + 1;
-    for (let round = 0; round < maxRounds && from <= limit; round++) {
-      const upTo = Math.min(limit, from + PRUNE_CHUNK_RECORDS - 1);
+    while (from <= limit && total < maxRecords) {
+      const upTo = Math.min(limit, from + Math.min(PRUNE_CHUNK_RECORDS, maxRecords - total) - 1);
       total += pruneTx(upTo, now);
       from = upTo + 1;
     }
