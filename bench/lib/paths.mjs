@@ -9,5 +9,5 @@ export const EVERYTHING_SCRIPT = `${ROOT}node_modules/@modelcontextprotocol/serv
 export const MCP_PROXY_SCRIPT = `${ROOT}node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs`;
 export const SUPERGATEWAY_SCRIPT = `${ROOT}node_modules/supergateway/dist/index.js`;
 /** Warden's CLI entry; WARDEN_BENCH_CLI points the harness at another build. */
-export const WARDEN_CLI = process.env.WARDEN_BENCH_CLI ?? `${ROOT}dist/cli/main.js`;
+export const WARDEN_CLI = process.env.WARDEN_BENCH_CLI ?? `${ROOT}dist/bundle/warden.js`;
 export const SERVERS_DIR = `${BENCH_DIR}servers/`;

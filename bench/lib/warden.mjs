@@ -17,9 +17,9 @@ export const GENEROUS_LIMITS = {
   concurrency: 1000,
 };
 
-/** Throws unless `dist/cli/main.js` exists (Warden is built). */
+/** Throws unless the bundled CLI exists (Warden is built). */
 export function assertWardenBuilt() {
-  if (!existsSync(WARDEN_CLI)) throw new Error('dist/cli/main.js missing (run npm run build)');
+  if (!existsSync(WARDEN_CLI)) throw new Error(`${WARDEN_CLI} missing (run npm run build)`);
 }
 
 /** An allow rule for the bench principal with an argument condition, as realistic policies have. */

@@ -62,6 +62,9 @@ async function settleAll<T extends readonly unknown[]>(steps: { [K in keyof T]: 
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
+/** How long after the front end is up the argument validator starts loading. */
+const VALIDATOR_LOAD_DELAY_MS = 50;
+
 /** Wires configuration, guard, policy, audit, built-ins, upstreams and a front end into a running gateway. */
 export async function startWarden(
   config: WardenConfig,
@@ -90,8 +93,12 @@ async function assemble(
   const keys = resources.add(openSqliteKeyStore(file), (k) => k.close());
   // Independent start-up steps run together: metrics and telemetry load while keys, audit and built-ins open.
   const tracing = config.telemetry.traces || config.telemetry.otlpEndpoint !== undefined;
-  // ajv loads in the background: start-up does not wait for it; the first tool call does, if it comes first.
-  const validator = import('../policy/validate-args.js').then((m) => m.createArgValidator());
+  // ajv loads just after the front end is up: start-up does not wait for it (nor share the thread with it); a
+  // tool call that comes first waits for it.
+  let loadValidator: () => void = () => undefined;
+  const validator = new Promise<void>((resolve) => (loadValidator = resolve))
+    .then(() => import('../policy/validate-args.js'))
+    .then((m) => m.createArgValidator());
   validator.catch(() => undefined);
   const [guard, audit, pins, families, { createMetrics }, withCallSpan] = await settleAll([
     createGuard({
@@ -195,6 +202,7 @@ async function assemble(
     resource ??= `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/mcp`;
     logger.info({ address: `${address.address}:${address.port}` }, 'warden listening');
   }
+  resources.add(setTimeout(loadValidator, VALIDATOR_LOAD_DELAY_MS), (t) => clearTimeout(t));
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {

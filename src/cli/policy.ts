@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadConfig } from '../config/index.js';
 import type { PolicyConfig } from '../config/access.js';
 import { isWardenError, publicMessage, WardenError } from '../errors/index.js';

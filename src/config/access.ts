@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const windowSchema = z.strictObject({
   max: z.number().int().positive().describe('Most calls admitted in any window.'),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Built-in file tools. Absent means the fs_* tools are not offered. */
 export const fsConfigSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { authConfigSchema, limitsConfigSchema, policyConfigSchema } from './access.js';
 import { builtinsConfigSchema } from './builtins.js';
 

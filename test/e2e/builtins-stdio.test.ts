@@ -1,5 +1,5 @@
 // Every built-in family through the built CLI over stdio (`warden serve --stdio`), one call each.
-// Needs `npm run build` first (dist/cli/main.js).
+// Needs `npm run build` first (dist/bundle/warden.js).
 import type { ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';

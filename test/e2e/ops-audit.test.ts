@@ -1,5 +1,5 @@
 // The audit log of the running gateway: one record per routed request, its fields, and the CLI (verify, tamper
-// detection, search, export) on the store the gateway wrote. Needs `npm run build` first (dist/cli/main.js).
+// detection, search, export) on the store the gateway wrote. Needs `npm run build` first (dist/bundle/warden.js).
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

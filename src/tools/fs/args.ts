@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WardenError } from '../../errors/index.js';
 
 /** Largest page of entries fs_list returns in one call. */

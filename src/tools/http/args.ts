@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WardenError } from '../../errors/index.js';
 import {
   FETCH_METHODS,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Limits applied to one evaluation inside a worker. */
 export interface EvalLimits {

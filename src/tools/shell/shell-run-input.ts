@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WardenError } from '../../errors/index.js';
 import { MAX_ARGS, MAX_ARGV_BYTES } from './check-argv.js';
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../../dist/bundle/warden.js', import.meta.url));
 
 export interface CliRun {
   code: number | null;

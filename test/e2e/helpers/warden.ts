@@ -10,7 +10,7 @@ import { waitForHttp } from './wait-http.js';
 
 /** The built CLI (`npm run build` first); WARDEN_E2E_CLI names another entry point (e.g. an installed package). */
 export const WARDEN_CLI =
-  process.env.WARDEN_E2E_CLI ?? fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+  process.env.WARDEN_E2E_CLI ?? fileURLToPath(new URL('../../../dist/bundle/warden.js', import.meta.url));
 /** Longest Warden may take to report ready on /readyz. */
 export const WARDEN_READY_TIMEOUT_MS = 15_000;
 
