@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WardenError } from '../errors/index.js';
 import { createLimiter } from './limiter.js';
-import { createMemoryRateLimitStore, PRUNE_EVERY_ACQUIRES } from './memory-rate-limit-store.js';
+import { createMemoryRateLimitStore, MAX_BUCKETS, PRUNE_EVERY_ACQUIRES } from './memory-rate-limit-store.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 
 function clock(start = 1_000_000) {
@@ -209,5 +209,43 @@ describe('rateLimitHeaders', () => {
         windowMs: 1000,
       })['RateLimit'],
     ).toBe('"limit";r=0;t=1');
+  });
+});
+
+describe('the in-memory sliding log', () => {
+  const window = (max: number, windowMs: number) => [{ scope: 'principal', key: 'p', max, windowMs }];
+
+  it('holds memory bounded by the window, not by the traffic', () => {
+    const store = createMemoryRateLimitStore();
+    // 300,000 admissions, 5 per millisecond, inside one 60 s window whose limit is exactly that many.
+    let admitted = 0;
+    for (let i = 0; i < 300_000; i++) {
+      if (store.acquire(window(300_000, 60_000), undefined, Math.floor(i / 5)).ok) admitted++;
+    }
+    expect(admitted).toBe(300_000);
+    expect(store.buckets()).toBeLessThanOrEqual(MAX_BUCKETS + 1);
+    // ... and still counts every one of them.
+    expect(store.acquire(window(300_000, 60_000), undefined, 60_000)).toMatchObject({ ok: false });
+  });
+
+  it('with coarse buckets refuses a little early, never admits beyond max in a window', () => {
+    const store = createMemoryRateLimitStore();
+    const w = window(2, 10_000); // 10 ms buckets
+    expect(store.acquire(w, undefined, 0).ok).toBe(true);
+    expect(store.acquire(w, undefined, 9).ok).toBe(true); // same bucket as t = 0
+    // The admission at 0 is a window old at 10,000, but its bucket leaves only when the one at 9 does.
+    expect(store.acquire(w, undefined, 10_000)).toMatchObject({ ok: false, retryAfterMs: 9 });
+    expect(store.acquire(w, undefined, 10_009).ok).toBe(true);
+    expect(store.acquire(w, undefined, 10_009).ok).toBe(true);
+    expect(store.acquire(w, undefined, 10_010)).toMatchObject({ ok: false });
+  });
+
+  it('survives a clock that steps back without ever freeing capacity early', () => {
+    const store = createMemoryRateLimitStore();
+    const w = window(2, 10_000);
+    expect(store.acquire(w, undefined, 5000).ok).toBe(true);
+    expect(store.acquire(w, undefined, 4995).ok).toBe(true); // the clock stepped back 5 ms
+    expect(store.acquire(w, undefined, 14_999)).toMatchObject({ ok: false });
+    expect(store.acquire(w, undefined, 15_000).ok).toBe(true);
   });
 });

@@ -4,40 +4,58 @@ import type { AcquireOutcome, RateLimitStore, WindowCheck } from './rate-limit-s
 export const PRUNE_EVERY_ACQUIRES = 4096;
 
 /**
- * Sliding log of the admission times inside the current window, oldest first: a call is admitted iff fewer than
- * `max` admissions lie within the last `windowMs`. Exact (no window boundary ever admits more than `max` in any
- * `windowMs`), amortised O(1) per call, and memory proportional to recent traffic (at most `max` entries).
+ * Sliding log of the admissions inside the current window, oldest first, kept as buckets: a call is admitted iff
+ * fewer than `max` admissions lie within the last `windowMs`. A bucket holds the admissions made within
+ * `granularityMs` of its first one and leaves the window only when its newest admission does, so the log never
+ * admits more than `max` in any `windowMs` (it may refuse at most `granularityMs` early). Windows up to
+ * MAX_BUCKETS ms have 1 ms buckets and are exact. Memory is bounded by the window, not by the traffic: at most
+ * about MAX_BUCKETS buckets per key, however many calls it admits.
  */
 interface SlidingLog {
-  times: number[];
+  /** Per bucket, flat: [first admission time, newest admission time, count]. */
+  buckets: number[];
+  /** Index of the oldest live bucket's first field. */
   head: number;
+  /** Admissions in the live buckets. */
+  total: number;
   max: number;
   windowMs: number;
+  granularityMs: number;
   last: number;
 }
 
-/** Dropped entries at the front of a log before its array is compacted. */
-const COMPACT_AFTER_ENTRIES = 1024;
+/** Most buckets a window is divided into. */
+export const MAX_BUCKETS = 1000;
+/** Fields of one bucket in `buckets`. */
+const STRIDE = 3;
+/** Dropped fields at the front of a log before its array is compacted. */
+const COMPACT_AFTER_FIELDS = 1024 * STRIDE;
 
 function expire(log: SlidingLog, now: number): void {
   const cutoff = now - log.windowMs;
-  while (log.head < log.times.length && (log.times[log.head] ?? Infinity) <= cutoff) log.head++;
-  if (log.head === log.times.length) {
-    log.times = [];
+  const b = log.buckets;
+  while (log.head < b.length && (b[log.head + 1] ?? Infinity) <= cutoff) {
+    log.total -= b[log.head + 2] ?? 0;
+    log.head += STRIDE;
+  }
+  if (log.head === b.length) {
+    log.buckets = [];
     log.head = 0;
-  } else if (log.head >= COMPACT_AFTER_ENTRIES && log.head * 2 >= log.times.length) {
-    log.times = log.times.slice(log.head);
+    log.total = 0;
+  } else if (log.head >= COMPACT_AFTER_FIELDS && log.head * 2 >= b.length) {
+    log.buckets = b.slice(log.head);
     log.head = 0;
   }
 }
 
 function isFull(log: SlidingLog, now: number): boolean {
   expire(log, now);
-  return log.times.length - log.head >= log.max;
+  return log.total >= log.max;
 }
 
 function refusal(check: WindowCheck, log: SlidingLog, now: number): AcquireOutcome {
-  const oldest = log.times[log.head] ?? now;
+  // The oldest bucket frees its admissions once its newest one is a whole window old.
+  const oldest = log.buckets[log.head + 1] ?? now;
   return {
     ok: false,
     scope: check.scope,
@@ -50,12 +68,23 @@ function refusal(check: WindowCheck, log: SlidingLog, now: number): AcquireOutco
 }
 
 function record(log: SlidingLog, now: number): void {
-  log.times.push(now);
+  const b = log.buckets;
+  const tail = b.length - STRIDE;
+  if (tail >= log.head && now < (b[tail] ?? -Infinity) + log.granularityMs) {
+    b[tail + 1] = Math.max(b[tail + 1] ?? now, now);
+    b[tail + 2] = (b[tail + 2] ?? 0) + 1;
+  } else {
+    b.push(now, now, 1);
+  }
+  log.total++;
   log.last = now;
 }
 
 /** The in-memory {@link RateLimitStore} of a single instance. */
-export function createMemoryRateLimitStore(): RateLimitStore {
+export function createMemoryRateLimitStore(): RateLimitStore & {
+  /** Buckets held across every key (memory, for tests). */
+  buckets(): number;
+} {
   const logs = new Map<string, SlidingLog>();
   const inFlight = new Map<string, number>();
   let acquiresSincePrune = 0;
@@ -63,13 +92,21 @@ export function createMemoryRateLimitStore(): RateLimitStore {
   const logFor = (check: WindowCheck): SlidingLog => {
     let log = logs.get(check.key);
     if (!log || log.max !== check.max || log.windowMs !== check.windowMs) {
-      log = { times: [], head: 0, max: check.max, windowMs: check.windowMs, last: -Infinity };
+      log = {
+        buckets: [],
+        head: 0,
+        total: 0,
+        max: check.max,
+        windowMs: check.windowMs,
+        granularityMs: Math.max(1, Math.floor(check.windowMs / MAX_BUCKETS)),
+        last: -Infinity,
+      };
       logs.set(check.key, log);
     }
     return log;
   };
 
-  const store: RateLimitStore = {
+  const store: RateLimitStore & { buckets(): number } = {
     acquire(windows, concurrency, now) {
       if (++acquiresSincePrune >= PRUNE_EVERY_ACQUIRES) store.prune(now);
       const found: SlidingLog[] = [];
@@ -106,6 +143,11 @@ export function createMemoryRateLimitStore(): RateLimitStore {
       for (const [key, log] of logs) if (log.last <= now - log.windowMs) logs.delete(key);
     },
     size: () => logs.size + inFlight.size,
+    buckets: () => {
+      let n = 0;
+      for (const log of logs.values()) n += (log.buckets.length - log.head) / STRIDE;
+      return n;
+    },
   };
   return store;
 }
