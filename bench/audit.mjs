@@ -2,8 +2,8 @@
 //   node bench/audit.mjs [--quick] [--records N]
 // Prints one JSON object (last line): recordsPerS (sustained, durable), addedP99Ms (append→commit latency at a
 // paced rate, the latency a call waits for its record), saturated latencies, and verifyRecordsPerS over ≥ 1M
-// records (200k with --quick). Every store lives in a fresh directory under the OS temp dir, removed afterwards.
-import { mkdtempSync, rmSync } from 'node:fs';
+// records (200k with --quick), and the disk's own fdatasync latency in the same run (diskFlushP50Ms, diskFlushP99Ms). Every store lives in a fresh directory under the OS temp dir, removed afterwards.
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -33,6 +33,7 @@ const PACED_RATE_PER_S = 10_000;
 const PACED_MS = QUICK ? 1_000 : 5_000;
 const VERIFY_RECORDS = values.records ? Number(values.records) : QUICK ? 200_000 : 1_000_000;
 const SEAL_KEY = 'bench-seal-key';
+const DISK_FLUSHES = QUICK ? 500 : 2000;
 
 /** A typical tools/call record (~100-byte arguments). */
 function record(i) {
@@ -149,6 +150,28 @@ async function paced(dir) {
   };
 }
 
+/**
+ * The disk's own flush latency, for comparison with the p99 that audit adds: rewrite one 4 KiB page of a file
+ * and fdatasync it, DISK_FLUSHES times in a row (what each durable batch costs at the least).
+ */
+function diskFlush(dir) {
+  const fd = openSync(join(dir, 'flush.probe'), 'w');
+  const page = Buffer.alloc(4096, 1);
+  const latencies = [];
+  try {
+    for (let i = 0; i < DISK_FLUSHES; i++) {
+      writeSync(fd, page, 0, page.length, (i % 64) * page.length);
+      const start = performance.now();
+      fdatasyncSync(fd);
+      latencies.push(performance.now() - start);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  latencies.sort((a, b) => a - b);
+  return { flushes: DISK_FLUSHES, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
 /** Builds VERIFY_RECORDS sealed records with the real writer (bulk, fsync off), then times verify. */
 async function verifySpeed(dir) {
   const file = join(dir, 'verify.db');
@@ -181,6 +204,7 @@ const dir = mkdtempSync(join(tmpdir(), 'warden-audit-bench-'));
 try {
   const sat = await sustained(dir);
   const pace = await paced(dir);
+  const disk = diskFlush(dir);
   const ver = await verifySpeed(dir);
   const out = {
     target: 'B4/B6-audit',
@@ -189,6 +213,8 @@ try {
     addedP50Ms: pace.p50Ms,
     addedP99Ms: pace.p99Ms,
     pacedRatePerS: pace.ratePerS,
+    diskFlushP50Ms: disk.p50Ms,
+    diskFlushP99Ms: disk.p99Ms,
     saturatedP50Ms: sat.p50Ms,
     saturatedP99Ms: sat.p99Ms,
     sustained: sat,

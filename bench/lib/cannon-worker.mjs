@@ -1,7 +1,8 @@
 // Load generator process: runs autocannon against one URL and prints one JSON line with the result.
 // It runs as its own process so the target never shares an event loop with the load (or with the harness).
 // Input: a JSON job in argv[2]: { url, method, headers, body, connectionsList, durationS, warmupS, rpcIds }, or
-// { amount, warmupAmount } instead of the durations to send a fixed number of requests.
+// { amount, warmupAmount } instead of the durations to send a fixed number of requests; `overallRate` (requests/s
+// across all connections) paces the load instead of sending as fast as replies come.
 import process from 'node:process';
 import autocannon from 'autocannon';
 import { createLatencyRecorder } from './histogram.mjs';
