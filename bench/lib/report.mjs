@@ -127,7 +127,8 @@ function b4(results) {
     typeof rate === 'number'
       ? `${fmtRps(rate)} records/s${typeof p99 === 'number' ? `, p99 added ${fmtMs(p99)} ms` : ''}` +
         (typeof v.diskFlushP99Ms === 'number'
-          ? ` (a bare fdatasync of this disk: p50 ${fmtMs(v.diskFlushP50Ms)}, p99 ${fmtMs(v.diskFlushP99Ms)} ms)`
+          ? ` (same run: the loop with a no-op append p99 ${fmtMs(v.loopFloorP99Ms)} ms; a bare fdatasync p50 ` +
+            `${fmtMs(v.diskFlushP50Ms)}, p99 ${fmtMs(v.diskFlushP99Ms)} ms)`
           : '')
       : JSON.stringify(v).slice(0, 160);
   const ok = typeof rate === 'number' ? rate >= 50_000 && (typeof p99 !== 'number' || p99 <= 2) : null;

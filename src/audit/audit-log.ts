@@ -196,7 +196,7 @@ class SqliteAuditLog implements AuditLog {
 
   /** Deletes expired records in steps of PRUNE_STEP_RECORDS, yielding to the event loop between steps. */
   prune(): Promise<number> {
-    if (this.closed) return Promise.reject(writeFailed('audit log is closed'));
+    if (this.closing) return Promise.reject(writeFailed('audit log is closed'));
     this.pruning ??= this.pruneSteps().finally(() => (this.pruning = undefined));
     return this.pruning;
   }
