@@ -1,0 +1,110 @@
+// CPU time per call of a server under load, read from /proc: steadier than requests/s on a noisy 2-core machine,
+// and split by thread (Warden's main thread, V8's helpers, libuv's pool, the audit checkpoint thread).
+//   node bench/cpu-per-call.mjs [--connections 10] [--seconds 5] [--rate N] [floor] [warden] [warden-os]
+// --rate paces the load at N requests/s across all connections (default: as fast as replies come). Each target
+// runs in its own process; the load generator (autocannon) in another. Prints one line per target, then its
+// threads that used CPU. Needs `npm run build`.
+import { readFileSync, readdirSync } from 'node:fs';
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import console from 'node:console';
+import { runLoad } from './lib/cannon.mjs';
+import { openSession, toolCallBody } from './lib/mcp-http.mjs';
+import { SERVERS_DIR } from './lib/paths.mjs';
+import { freePort, startChild } from './lib/proc.mjs';
+import {
+  BUILTIN_ECHO_ARG,
+  assertWardenBuilt,
+  createKey,
+  startWarden,
+  writeWardenConfig,
+} from './lib/warden.mjs';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    connections: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '5' },
+    rate: { type: 'string' },
+  },
+});
+const CONNECTIONS = Number(values.connections);
+const SECONDS = Number(values.seconds);
+const RATE = values.rate === undefined ? undefined : Number(values.rate);
+const TARGETS = positionals.length > 0 ? positionals : ['floor', 'warden-os', 'warden'];
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const TICKS_PER_S = 100;
+
+/** CPU microseconds used so far by each thread of `pid`, keyed by "tid name". */
+function threadCpu(pid) {
+  const out = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let raw;
+    try {
+      raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+    const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    out.set(`${tid} ${name}`, ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_S);
+  }
+  return out;
+}
+
+async function startTarget(name) {
+  if (name === 'floor') {
+    const port = await freePort();
+    const proc = startChild(process.execPath, [`${SERVERS_DIR}floor.mjs`, '--port', String(port)]);
+    await proc.waitForStdout(/LISTENING/);
+    return {
+      proc,
+      url: `http://127.0.0.1:${port}/mcp`,
+      headers: { 'content-type': 'application/json' },
+      argName: 'message',
+      cleanup: () => undefined,
+    };
+  }
+  if (name !== 'warden' && name !== 'warden-os') throw new Error(`unknown target ${name}`);
+  assertWardenBuilt();
+  const setup = await writeWardenConfig({
+    builtins: { echo: {} },
+    audit: name === 'warden-os' ? { durability: 'os' } : undefined,
+  });
+  const key = await createKey(setup.file);
+  const { proc } = await startWarden(setup);
+  const { headers } = await openSession(setup.url, { authorization: `Bearer ${key}` });
+  return { proc, url: setup.url, headers, argName: BUILTIN_ECHO_ARG, cleanup: setup.cleanup };
+}
+
+for (const name of TARGETS) {
+  const target = await startTarget(name);
+  try {
+    const before = threadCpu(target.proc.pid);
+    const [point] = await runLoad({
+      url: target.url,
+      headers: target.headers,
+      body: toolCallBody('echo', 1, target.argName),
+      connectionsList: [CONNECTIONS],
+      durationS: SECONDS,
+      ...(RATE ? { overallRate: RATE } : {}),
+    });
+    const after = threadCpu(target.proc.pid);
+    const calls = point.ok2xx;
+    let total = 0;
+    const threads = [];
+    for (const [thread, us] of after) {
+      const used = us - (before.get(thread) ?? 0);
+      total += used;
+      if (used > 0) threads.push(`${thread} ${(used / calls).toFixed(1)}`);
+    }
+    console.log(
+      `${name}: ${CONNECTIONS} conn${RATE ? ` at ${RATE}/s` : ''}, ${Math.round(point.rps)} calls/s, ` +
+        `p50 ${point.p50Ms.toFixed(3)} ms, CPU ${(total / calls).toFixed(1)} µs per call`,
+    );
+    console.log(`  per thread (µs per call): ${threads.join('; ')}`);
+  } finally {
+    await target.proc.stop();
+    target.cleanup();
+  }
+}
