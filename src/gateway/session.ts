@@ -22,6 +22,29 @@ interface Outgoing {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * An AbortController made only when someone asks for its signal: most calls finish without anyone listening,
+ * and an AbortController with its signal costs several microseconds to make. Aborting before the signal exists
+ * hands out an already aborted signal.
+ */
+export class LazyAbortController {
+  private controller: AbortController | undefined;
+  private aborted = false;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.controller?.abort();
+  }
+}
+
 /** One connected MCP client: its identity, negotiated protocol, in-flight calls and the requests Warden made of it. */
 export class ClientSession {
   readonly id = randomBytes(16).toString('hex');
@@ -31,7 +54,7 @@ export class ClientSession {
   initialized = false;
   logLevel: string | undefined;
   lastActiveMs = Date.now();
-  readonly inflight = new Map<JsonRpcId, AbortController>();
+  readonly inflight = new Map<JsonRpcId, LazyAbortController>();
   readonly subscriptions = new Set<string>();
   private readonly outgoing = new Map<string, Outgoing>();
   private nextOutgoing = 1;

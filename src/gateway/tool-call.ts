@@ -15,7 +15,7 @@ import type {
   PolicyPort,
   ResultRedactorPort,
 } from './ports.js';
-import type { ClientSession } from './session.js';
+import { LazyAbortController, type ClientSession } from './session.js';
 
 /** Longest Warden waits for a user to approve an `ask` call. */
 export const ASK_TIMEOUT_MS = 120_000;
@@ -167,12 +167,17 @@ async function decideAndCall(
   const validator = deps.validator ?? (await deps.pendingValidator);
   if (!validator) throw new WardenError('INTERNAL', 'argument validation unavailable');
   validator.validate(entry.definition, args);
-  const controller = new AbortController();
+  const controller = new LazyAbortController();
   if (session.inflight.has(request.id)) throw new WardenError('DUPLICATE_REQUEST_ID');
   session.inflight.set(request.id, controller);
   try {
     const result = entry.builtin
-      ? await entry.builtin.call(args, { signal: controller.signal, requestId: record.correlationId })
+      ? await entry.builtin.call(args, {
+          get signal() {
+            return controller.signal;
+          },
+          requestId: record.correlationId,
+        })
       : await callUpstream(deps, session, request, entry, controller.signal, record.correlationId);
     if (result.isError === true) record.status = 'error';
     return result;

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { WardenError } from '../errors/index.js';
 import type { Principal } from '../policy/principal.js';
 import type { ApiKeyRecord, KeyStore } from '../store/keys.js';
@@ -129,7 +129,7 @@ export async function createApiKeyIndex(options: ApiKeyIndexOptions): Promise<Ap
     lookup(key) {
       if (now() - lastGoodRefresh > maxStale)
         throw new WardenError('STORE_UNAVAILABLE', 'key index is stale');
-      const digest = createHash('sha256').update(key, 'utf8').digest();
+      const digest = hash('sha256', key, 'buffer');
       const found = byHash.get(digest.toString('hex'));
       return found && timingSafeEqual(found.hash, digest) ? found : undefined;
     },
