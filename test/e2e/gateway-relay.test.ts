@@ -97,6 +97,32 @@ describe('relaying', () => {
     expect(textOf(result)).toBe('sampled: echo:hello');
   });
 
+  it('relays an upstream cancelling its own sampling request to the client, under the id the client saw', async () => {
+    const seen: Array<{ id?: unknown; method?: string }> = [];
+    const client = new TestClient({
+      url: warden.url,
+      capabilities: { sampling: {} },
+      onRequest: async (m) => {
+        seen.push(m);
+        // Still "thinking" when the upstream gives up on the request.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return { role: 'assistant', model: 'test', content: { type: 'text', text: 'too late' } };
+      },
+    });
+    await client.initialize();
+    const r = await client.request('tools/call', { name: 'alpha__sample_cancel', arguments: {} });
+    expect(textOf(r.response!.result)).toBe('cancelled sampling');
+    expect(seen.map((m) => m.method)).toEqual(['sampling/createMessage']);
+    const cancels = r.messages.filter((m) => m.method === 'notifications/cancelled');
+    expect(cancels).toHaveLength(1);
+    // The client is told about its own id for the request (Warden's), never the upstream's.
+    expect(cancels[0]!.params).toMatchObject({ requestId: seen[0]!.id });
+    expect(seen[0]!.id).not.toMatch(/^s\d+$/);
+    // The late answer is dropped without disturbing the session.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(textOf(await client.call('alpha__echo', { text: 'still here' }))).toBe('still here');
+  });
+
   it('refuses sampling for a client that did not declare the capability', async () => {
     const client = new TestClient({ url: warden.url });
     await client.initialize();
