@@ -111,7 +111,7 @@ function b3(results) {
     trend(v.heap) <= 5 * MB;
   const kbs = (m) => `${((m?.secondHalfSlopeBytesPerS ?? NaN) / 1024).toFixed(0)} KB/s`;
   const heapText = v.heap
-    ? `heap floor ${fmtMb(heapGrowth, true)} (median ${fmtMb(v.heap.growthBytes, true)}, 2nd-half slope ${kbs(v.heap)})`
+    ? `${v.heapSource === 'live' ? 'live heap (after full GC)' : 'heap floor'} ${fmtMb(heapGrowth, true)} (median ${fmtMb(v.heap.growthBytes, true)}, 2nd-half slope ${kbs(v.heap)})`
     : 'heap n/a (no /metrics)';
   const rssText = `RSS ${fmtMb(rssGrowth, true)} (2nd-half slope ${kbs(v.rss)})`;
   return { measured: `${v.calls} calls, ${v.failures} failed; ${rssText}; ${heapText}`, ok };

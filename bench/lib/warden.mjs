@@ -102,17 +102,21 @@ export async function startWarden(setup, { nodeArgs = [], readyTimeoutMs = 60_00
   }
 }
 
-/** Reads Warden's heap and RSS from /metrics (prom-client's default process metrics); nulls when absent. */
+/**
+ * Reads Warden's heap, live heap (in use right after the last full collection) and RSS from /metrics; nulls when
+ * absent.
+ */
 export async function readMemoryMetrics(base, headers, client = fetchClient) {
   const res = await client.request(`${base}/metrics`, { headers });
   const text = await res.text();
-  if (res.status !== 200) return { heapUsedBytes: null, rssBytes: null };
+  if (res.status !== 200) return { heapUsedBytes: null, liveHeapBytes: null, rssBytes: null };
   const metric = (name) => {
     const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, 'm').exec(text);
     return match ? Number(match[1]) : null;
   };
   return {
     heapUsedBytes: metric('nodejs_heap_size_used_bytes'),
+    liveHeapBytes: metric('warden_heap_live_bytes'),
     rssBytes: metric('process_resident_memory_bytes'),
   };
 }

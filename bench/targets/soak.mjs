@@ -13,8 +13,17 @@ export const SOAK_SAMPLE_EVERY_MS = 500;
 const SOAK_TIMEOUT_MS = 1_800_000;
 
 async function sample(base, headers, pid, t) {
-  const { heapUsedBytes } = await readMemoryMetrics(base, headers).catch(() => ({ heapUsedBytes: null }));
-  return { t, rssBytes: processStats(pid).rssBytes, heapUsedBytes };
+  const { heapUsedBytes, liveHeapBytes } = await readMemoryMetrics(base, headers).catch(() => ({
+    heapUsedBytes: null,
+    liveHeapBytes: null,
+  }));
+  return { t, rssBytes: processStats(pid).rssBytes, heapUsedBytes, liveHeapBytes };
+}
+
+function heapTrend(samples) {
+  const live = memoryTrend(samples.map((s) => ({ t: s.t, value: s.liveHeapBytes })));
+  const used = memoryTrend(samples.map((s) => ({ t: s.t, value: s.heapUsedBytes })));
+  return live ? { heap: live, heapSource: 'live', heapUsed: used } : { heap: used, heapSource: 'used' };
 }
 
 /** Runs `calls` echo calls after `warmupCalls` through one session and returns the memory trend. */
@@ -55,7 +64,8 @@ export function wardenSoak(ctx, { calls, warmupCalls }) {
       p50Ms: load.p50Ms,
       p99Ms: load.p99Ms,
       rss: memoryTrend(samples.map((s) => ({ t: s.t, value: s.rssBytes }))),
-      heap: memoryTrend(samples.map((s) => ({ t: s.t, value: s.heapUsedBytes }))),
+      // The live heap (right after full collections) where Warden exports it; else the swinging heap in use.
+      ...heapTrend(samples),
       samples,
     };
   });

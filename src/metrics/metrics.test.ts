@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { register as globalRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from './metrics.js';
@@ -116,6 +118,16 @@ describe('createMetrics', () => {
     const out = lines((await createMetrics().render()).body);
     expect(out).toContain('# TYPE process_cpu_user_seconds_total counter');
     expect(out).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
+  });
+
+  it('exports the live heap, measured right after a full garbage collection', async () => {
+    const metrics = createMetrics();
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const line = lines((await metrics.render()).body).find((l) => l.startsWith('warden_heap_live_bytes '));
+    expect(Number(line?.split(' ')[1])).toBeGreaterThan(1_000_000);
   });
 
   it('clamps negative durations and lags to zero', async () => {

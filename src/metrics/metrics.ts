@@ -1,3 +1,5 @@
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Buckets of `warden_call_duration_seconds`, in seconds. */
@@ -40,6 +42,26 @@ export interface CreateMetricsOptions {
   processMetrics?: boolean;
   /** Most distinct label sets per metric. @default MAX_LABEL_SETS */
   maxLabelSets?: number;
+}
+
+/** V8 heap in use just after the last full collection, or undefined before the first one. */
+let liveHeapBytes: number | undefined;
+let liveHeapObserver: PerformanceObserver | undefined;
+
+/**
+ * Starts (once per process) watching full garbage collections. The heap in use right after one is the live heap:
+ * unlike `nodejs_heap_size_used_bytes`, it does not swing with the garbage of the moment, so it shows growth.
+ */
+function watchLiveHeap(): void {
+  if (liveHeapObserver) return;
+  liveHeapObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR)
+        liveHeapBytes = getHeapStatistics().used_heap_size;
+    }
+  });
+  liveHeapObserver.observe({ entryTypes: ['gc'] });
 }
 
 /** Caches label children so the hot path is one map lookup; caps distinct label sets. */
@@ -93,6 +115,17 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     labelNames: ['upstream'] as const,
     registers,
   });
+  if (options.processMetrics ?? true) {
+    watchLiveHeap();
+    new Gauge({
+      name: 'warden_heap_live_bytes',
+      help: 'V8 heap in use right after the last full garbage collection (absent before the first).',
+      registers,
+      collect() {
+        if (liveHeapBytes !== undefined) this.set(liveHeapBytes);
+      },
+    });
+  }
   const auditLag = new Gauge({
     name: 'warden_audit_lag_seconds',
     help: 'How far the audit sink is behind.',
