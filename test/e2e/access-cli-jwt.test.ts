@@ -9,36 +9,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, startCli } from './helpers/cli.js';
+import { CLI, runCli, startCli, waitForListening } from './helpers/cli.js';
 import { Writable } from 'node:stream';
 import { startWarden, type RunningWarden } from '../../src/app/start.js';
 import { configFromObject } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { miniUpstream } from './helpers/gateway.js';
 import { TestClient, textOf } from './helpers/mcp-http-client.js';
-
-const INIT = {
-  jsonrpc: '2.0',
-  id: 0,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-};
-
-async function post(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; headers: Headers; body: unknown }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      ...headers,
-    },
-    body: JSON.stringify(INIT),
-  });
-  return { status: res.status, headers: res.headers, body: await res.json() };
-}
+import { INITIALIZE, postRaw } from './helpers/raw-post.js';
 
 function refusal(code: string, message: string): unknown {
   return { jsonrpc: '2.0', id: null, error: { code: -32001, message: `${code}: ${message}` } };
@@ -79,14 +57,10 @@ describe.skipIf(!existsSync(CLI))('warden keys create --json, then warden serve 
     expect(printed.key).toMatch(/^wdn_[A-Za-z0-9_-]{43}$/);
 
     const child = startCli(['serve', '--config', config], { cwd: dir });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const listening = waitForListening(child);
     try {
-      await expect
-        .poll(() => /listening on (http:\/\/\S+)/.exec(stderr)?.[1], { timeout: 15_000 })
-        .toBeDefined();
-      const url = /listening on (http:\/\/\S+)/.exec(stderr)![1]!;
-      const anonymous = await post(url, {});
+      const { url, stderr } = await listening;
+      const anonymous = await postRaw(url, {});
       expect(anonymous.status).toBe(401);
       expect(anonymous.body).toEqual(refusal('AUTH_REQUIRED', 'authentication required'));
 
@@ -111,16 +85,16 @@ describe.skipIf(!existsSync(CLI))('warden keys create --json, then warden serve 
       const revoked = await runCli(['keys', 'revoke', '--config', config, printed.id], { cwd: dir });
       expect(revoked.code, revoked.stderr).toBe(0);
       await expect
-        .poll(async () => (await post(url, { authorization: `Bearer ${printed.key}` })).status, {
+        .poll(async () => (await postRaw(url, { authorization: `Bearer ${printed.key}` })).status, {
           timeout: 1500,
           interval: 50,
         })
         .toBe(401);
-      expect(await post(url, { authorization: `Bearer ${printed.key}` })).toMatchObject({
+      expect(await postRaw(url, { authorization: `Bearer ${printed.key}` })).toMatchObject({
         body: refusal('AUTH_REVOKED', 'credentials revoked'),
       });
-      expect(stderr.includes(printed.key.slice(4))).toBe(false);
-      expect(stderr.includes(bobKey.slice(4))).toBe(false);
+      expect(stderr().includes(printed.key.slice(4))).toBe(false);
+      expect(stderr().includes(bobKey.slice(4))).toBe(false);
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');
@@ -212,7 +186,7 @@ describe('JWT bearer tokens against a loopback JWKS', () => {
       bearer_methods_supported: ['header'],
       resource_name: 'Warden',
     });
-    const r = await post(gateway.url, {});
+    const r = await postRaw(gateway.url, {});
     expect(r.status).toBe(401);
     expect(r.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${metadataUrl()}"`);
     expect(r.body).toEqual(refusal('AUTH_REQUIRED', 'authentication required'));
@@ -235,7 +209,8 @@ describe('JWT bearer tokens against a loopback JWKS', () => {
   it('clock skew: a token expired 10 s ago is still accepted (skew 30 s); nbf beyond the skew and a missing exp are refused', async () => {
     const now = Math.floor(Date.now() / 1000);
     expect(
-      (await post(gateway.url, { authorization: `Bearer ${await token({}, signingKey, now - 10)}` })).status,
+      (await postRaw(gateway.url, { authorization: `Bearer ${await token({}, signingKey, now - 10)}` }))
+        .status,
     ).toBe(200);
     const future = await new SignJWT({ groups: ['readers'] })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
@@ -245,7 +220,7 @@ describe('JWT bearer tokens against a loopback JWKS', () => {
       .setNotBefore(now + 300)
       .setExpirationTime(now + 600)
       .sign(signingKey);
-    const r = await post(gateway.url, { authorization: `Bearer ${future}` });
+    const r = await postRaw(gateway.url, { authorization: `Bearer ${future}` });
     expect(r.status).toBe(401);
     expect(r.body).toEqual(refusal('AUTH_INVALID', 'token could not be verified'));
     const noExp = await new SignJWT({ groups: ['readers'] })
@@ -254,7 +229,7 @@ describe('JWT bearer tokens against a loopback JWKS', () => {
       .setAudience(AUDIENCE)
       .setSubject('jwt-user')
       .sign(signingKey);
-    const r2 = await post(gateway.url, { authorization: `Bearer ${noExp}` });
+    const r2 = await postRaw(gateway.url, { authorization: `Bearer ${noExp}` });
     expect(r2.status).toBe(401);
     expect(r2.body).toEqual(refusal('AUTH_INVALID', 'token could not be verified'));
   });
@@ -265,7 +240,7 @@ describe('JWT bearer tokens against a loopback JWKS', () => {
       const res = await fetch(target, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify(INIT),
+        body: JSON.stringify(INITIALIZE),
       });
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({
@@ -323,7 +298,7 @@ describe('JWT bearer tokens against a loopback JWKS', () => {
       ['garbage', 'eyJhbGciOi.not.a.jwt', 'AUTH_INVALID', 'token could not be verified'],
     ];
     for (const [name, jwt, code, message] of cases) {
-      const r = await post(gateway.url, {
+      const r = await postRaw(gateway.url, {
         authorization: `Bearer ${jwt}`,
         'x-request-id': `jwt-${name.replace(/[^a-z]/g, '-')}`,
       });

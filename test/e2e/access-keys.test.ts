@@ -13,39 +13,7 @@ import { openSqliteKeyStore } from '../../src/store/sqlite/keys.js';
 import { miniUpstream } from './helpers/gateway.js';
 import { TestClient, textOf } from './helpers/mcp-http-client.js';
 import { readAuditRows, type AuditRow } from './helpers/audit-rows.js';
-
-const INIT = {
-  jsonrpc: '2.0',
-  id: 0,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-};
-
-interface Raw {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
-
-async function post(url: string, headers: Record<string, string>, body: unknown = INIT): Promise<Raw> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      ...headers,
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = text;
-  }
-  return { status: res.status, headers: res.headers, body: parsed };
-}
+import { postRaw, type RawReply } from './helpers/raw-post.js';
 
 /** The body of a front-end refusal: HTTP 400s are JSON-RPC Invalid Request, the rest Warden's "refused". */
 function refusal(code: string, message: string, rpcCode = -32001): unknown {
@@ -116,7 +84,7 @@ afterAll(async () => {
 
 describe('API keys through the running gateway', () => {
   it('a missing key is 401 AUTH_REQUIRED with a Bearer challenge (no OAuth metadata in api-key mode)', async () => {
-    const r = await post(url, { 'x-request-id': 'missing-key-1' });
+    const r = await postRaw(url, { 'x-request-id': 'missing-key-1' });
     expect(r.status).toBe(401);
     expect(r.headers.get('www-authenticate')).toBe('Bearer realm="warden"');
     expect(r.headers.get('x-request-id')).toBe('missing-key-1');
@@ -158,7 +126,7 @@ describe('API keys through the running gateway', () => {
       [{ authorization: 'Bearer not-a-warden-key' }, 'invalid credentials'],
     ];
     for (const [i, [headers, message]] of cases.entries()) {
-      const r = await post(url, { ...headers, 'x-request-id': `malformed-${i}` });
+      const r = await postRaw(url, { ...headers, 'x-request-id': `malformed-${i}` });
       expect(r.status, JSON.stringify(headers)).toBe(401);
       expect(r.headers.get('www-authenticate')).toBe('Bearer error="invalid_token", realm="warden"');
       expect(r.body).toEqual(refusal('AUTH_INVALID', message));
@@ -171,7 +139,7 @@ describe('API keys through the running gateway', () => {
   it('an unknown key of the right shape is 401 AUTH_INVALID', async () => {
     const unknown = generateApiKey();
     secrets.push(unknown);
-    const r = await post(url, { authorization: `Bearer ${unknown}`, 'x-request-id': 'unknown-key' });
+    const r = await postRaw(url, { authorization: `Bearer ${unknown}`, 'x-request-id': 'unknown-key' });
     expect(r.status).toBe(401);
     expect(r.body).toEqual(refusal('AUTH_INVALID', 'invalid credentials'));
     expect(auditFor('unknown-key')).toMatchObject([
@@ -180,7 +148,7 @@ describe('API keys through the running gateway', () => {
   });
 
   it('an expired key is 401 AUTH_EXPIRED', async () => {
-    const r = await post(url, { 'x-api-key': expired, 'x-request-id': 'expired-key' });
+    const r = await postRaw(url, { 'x-api-key': expired, 'x-request-id': 'expired-key' });
     expect(r.status).toBe(401);
     expect(r.headers.get('www-authenticate')).toContain('error="invalid_token"');
     expect(r.body).toEqual(refusal('AUTH_EXPIRED', 'credentials expired'));
@@ -215,9 +183,9 @@ describe('API keys through the running gateway', () => {
     const revokedAt = Date.now();
     expect(await other.revoke(revocable.id)).toBe(true);
     await other.close();
-    let r: Raw | undefined;
+    let r: RawReply | undefined;
     for (let i = 0; i < 40; i++) {
-      r = await post(url, { 'x-api-key': revocable.key, 'x-request-id': `revoked-${i}` });
+      r = await postRaw(url, { 'x-api-key': revocable.key, 'x-request-id': `revoked-${i}` });
       if (r.status !== 200) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -242,7 +210,7 @@ describe('API keys through the running gateway', () => {
     ];
     for (const [i, target] of urls.entries()) {
       for (const headers of [{}, { 'x-api-key': alice }]) {
-        const r = await post(target, { ...headers, 'x-request-id': `in-url-${i}` });
+        const r = await postRaw(target, { ...headers, 'x-request-id': `in-url-${i}` });
         expect(r.status, target).toBe(400);
         expect(r.headers.get('mcp-session-id')).toBeNull();
         expect(r.body).toEqual(refusal('CREDENTIAL_IN_URL', 'credentials are not accepted in URLs', -32600));
@@ -253,11 +221,11 @@ describe('API keys through the running gateway', () => {
       { method: 'auth', status: 'denied', error_code: 'CREDENTIAL_IN_URL' },
     ]);
     // A harmless query string does not get in the way.
-    expect((await post(`${url}?debug=1`, { 'x-api-key': alice })).status).toBe(200);
+    expect((await postRaw(`${url}?debug=1`, { 'x-api-key': alice })).status).toBe(200);
   });
 
   it('a per-key ipAllow admits only its addresses', async () => {
-    const denied = await post(url, { 'x-api-key': fromTenNet, 'x-request-id': 'key-ip-denied' });
+    const denied = await postRaw(url, { 'x-api-key': fromTenNet, 'x-request-id': 'key-ip-denied' });
     expect(denied.status).toBe(403);
     expect(denied.headers.get('www-authenticate')).toBeNull();
     expect(denied.body).toEqual(refusal('IP_DENIED', 'client address not allowed'));
@@ -265,7 +233,7 @@ describe('API keys through the running gateway', () => {
       { method: 'auth', status: 'denied', error_code: 'IP_DENIED', client_address: '127.0.0.1' },
     ]);
     // Spoofed forwarding headers from an untrusted peer do not help.
-    const spoofed = await post(url, {
+    const spoofed = await postRaw(url, {
       'x-api-key': fromTenNet,
       'x-forwarded-for': '10.1.2.3',
       forwarded: 'for=10.1.2.3',
@@ -316,14 +284,14 @@ describe('correlation ids', () => {
     const bad = ['has space', 'x'.repeat(129), 'semi;colon', '<script>', 'a\tb'];
     for (const value of bad) {
       for (const headers of [{ 'x-api-key': alice }, {}]) {
-        const r = await post(url, { ...headers, 'x-request-id': value });
+        const r = await postRaw(url, { ...headers, 'x-request-id': value });
         const echoed = r.headers.get('x-request-id');
         expect(echoed).not.toBe(value);
         expect(echoed).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
         expect(audit().some((row) => row.correlation_id === value)).toBe(false);
       }
     }
-    const traced = await post(url, {
+    const traced = await postRaw(url, {
       'x-api-key': alice,
       traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
     });
@@ -350,7 +318,7 @@ describe('secrets stay secret', () => {
 describe('last use', () => {
   it('a key records its last use (written at the latest when Warden stops)', async () => {
     const before = Date.now();
-    const r = await post(url, { 'x-api-key': bob });
+    const r = await postRaw(url, { 'x-api-key': bob });
     expect(r.status).toBe(200);
     await warden.stop();
     const record = (await keys.list()).find((k) => k.principal === 'bob');

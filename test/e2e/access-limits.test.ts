@@ -4,15 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { miniUpstream, startTestGateway } from './helpers/gateway.js';
 import { TestClient, textOf, type PostResult } from './helpers/mcp-http-client.js';
 import { readAuditRows, type AuditRow } from './helpers/audit-rows.js';
+import { postRaw } from './helpers/raw-post.js';
 
 type Gateway = Awaited<ReturnType<typeof startTestGateway>>;
-
-const INIT = {
-  jsonrpc: '2.0',
-  id: 0,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-};
 
 let running: Gateway[] = [];
 
@@ -29,22 +23,6 @@ afterEach(async () => {
 
 function audit(g: Gateway): AuditRow[] {
   return readAuditRows(join(g.dir, 'warden.db'));
-}
-
-async function init(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      ...headers,
-    },
-    body: JSON.stringify(INIT),
-  });
-  return { status: res.status, body: await res.json() };
 }
 
 const ipDenied = (message = 'client address not allowed'): unknown => ({
@@ -65,7 +43,7 @@ describe('listener IP allowlist (auth.ipAllow)', () => {
       { 'x-real-ip': '10.1.2.3' },
     ];
     for (const [i, headers] of spoofs.entries()) {
-      const r = await init(g.url, { ...headers, 'x-request-id': `ip-${i}` });
+      const r = await postRaw(g.url, { ...headers, 'x-request-id': `ip-${i}` });
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(r.body).toEqual(ipDenied());
     }
@@ -83,7 +61,7 @@ describe('listener IP allowlist (auth.ipAllow)', () => {
     await client.initialize();
     expect(textOf(await client.call('m__echo', { text: 'in' }))).toBe('in');
     const mapped = await gatewayWith({ auth: { mode: 'none', ipAllow: ['::ffff:127.0.0.0/104'] } });
-    expect((await init(mapped.url, {})).status).toBe(200);
+    expect((await postRaw(mapped.url, {})).status).toBe(200);
   });
 
   it('honours X-Forwarded-For / Forwarded only from auth.trustedProxies, walking the chain from the right', async () => {
@@ -110,7 +88,7 @@ describe('listener IP allowlist (auth.ipAllow)', () => {
       ],
     ];
     for (const [headers, status, message] of cases) {
-      const r = await init(g.url, headers);
+      const r = await postRaw(g.url, headers);
       expect(r.status, JSON.stringify(headers)).toBe(status);
       if (status === 403) expect(r.body).toEqual(ipDenied(message));
     }
@@ -133,13 +111,13 @@ describe('IPv6 listener', () => {
       auth: { mode: 'none', ipAllow: ['::1/128'] },
     });
     const v6Url = `http://[::1]:${v6.address!.port}/mcp`;
-    expect((await init(v6Url, {})).status).toBe(200);
+    expect((await postRaw(v6Url, {})).status).toBe(200);
     const v4Only = await gatewayWith({
       listen: { http: '[::1]:0' },
       auth: { mode: 'none', ipAllow: ['127.0.0.1/32'] },
     });
     const v4OnlyUrl = `http://[::1]:${v4Only.address!.port}/mcp`;
-    const denied = await init(v4OnlyUrl, {});
+    const denied = await postRaw(v4OnlyUrl, {});
     expect(denied.status).toBe(403);
     expect(denied.body).toEqual(ipDenied());
     const proxied = await gatewayWith({
@@ -147,9 +125,9 @@ describe('IPv6 listener', () => {
       auth: { mode: 'none', ipAllow: ['10.0.0.0/8'], trustedProxies: ['::1/128'] },
     });
     const proxiedUrl = `http://[::1]:${proxied.address!.port}/mcp`;
-    expect((await init(proxiedUrl, { 'x-forwarded-for': '::ffff:10.1.2.3' })).status).toBe(200);
-    expect((await init(proxiedUrl, { forwarded: 'for="[::ffff:a01:203]"' })).status).toBe(200);
-    expect((await init(proxiedUrl, { 'x-forwarded-for': '::ffff:192.168.1.1' })).status).toBe(403);
+    expect((await postRaw(proxiedUrl, { 'x-forwarded-for': '::ffff:10.1.2.3' })).status).toBe(200);
+    expect((await postRaw(proxiedUrl, { forwarded: 'for="[::ffff:a01:203]"' })).status).toBe(200);
+    expect((await postRaw(proxiedUrl, { 'x-forwarded-for': '::ffff:192.168.1.1' })).status).toBe(403);
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alive, runCli, startCli } from './helpers/cli.js';
+import { alive, runCli, startCli, waitForListening } from './helpers/cli.js';
 import { MINI_SERVER } from './helpers/gateway.js';
 import { StdioClient } from './helpers/stdio-client.js';
 
@@ -58,12 +58,7 @@ describe('warden serve (HTTP)', () => {
       upstreams: { m: mini('m') },
     });
     const child = startCli(['serve', '--config', join(dir, 'warden.yaml')], { cwd: dir });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    await expect
-      .poll(() => /listening on (http:\/\/\S+)/.exec(stderr)?.[1], { timeout: 15_000 })
-      .toBeDefined();
-    const url = /listening on (http:\/\/\S+)/.exec(stderr)![1]!;
+    const { url } = await waitForListening(child);
     const { TestClient, textOf } = await import('./helpers/mcp-http-client.js');
     const client = new TestClient({ url });
     await client.initialize();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify.js';
-import { startCli } from './helpers/cli.js';
+import { startCli, waitForListening } from './helpers/cli.js';
 import { TestClient } from './helpers/mcp-http-client.js';
 
 /** Answered calls to wait for before the kill. */
@@ -30,12 +30,7 @@ describe('gateway audit durability', () => {
         }),
       );
       const child = startCli(['serve', '--config', join(dir, 'warden.yaml')], { cwd: dir });
-      let stderr = '';
-      child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-      await expect
-        .poll(() => /listening on (http:\/\/\S+)/.exec(stderr)?.[1], { timeout: 15_000 })
-        .toBeDefined();
-      const url = new URL(/listening on (http:\/\/\S+)/.exec(stderr)![1]!);
+      const url = new URL((await waitForListening(child)).url);
       const client = new TestClient({ url: url.href });
       await client.initialize();
       const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });

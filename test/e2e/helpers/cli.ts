@@ -58,3 +58,40 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** The endpoint `warden serve` reports on stderr once it listens over HTTP. */
+const LISTENING = /listening on (http:\/\/\S+)/;
+
+/**
+ * Collects a started `warden serve`'s stderr and resolves with the endpoint it reports listening on; rejects if it
+ * exits or stays silent for `timeoutMs`. `stderr()` gives everything written so far, then and later.
+ */
+export function waitForListening(
+  child: ChildProcess,
+  timeoutMs = 15_000,
+): Promise<{ url: string; stderr: () => string }> {
+  let text = '';
+  const stderr = (): string => text;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => fail(new Error(`warden did not listen within ${timeoutMs} ms: ${text}`)),
+      timeoutMs,
+    );
+    const onExit = (code: number | null): void =>
+      fail(new Error(`warden exited (${code}) before listening: ${text}`));
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      reject(error);
+    };
+    child.once('exit', onExit);
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+      const url = LISTENING.exec(text)?.[1];
+      if (url === undefined) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      resolve({ url, stderr });
+    });
+  });
+}
