@@ -137,6 +137,23 @@ describe('openAuditLog', () => {
     expect((await verifyAudit(file)).ok).toBe(true);
   });
 
+  it('keeps the chain verifiable when text fields hold lone surrogates or a cut surrogate pair', async () => {
+    // A client controls a tool name (JSON may escape a lone surrogate) and a JWT subject; SQLite stores UTF-8,
+    // where a lone surrogate becomes U+FFFD, so the record must be hashed as it will be read back.
+    log = await openAuditLog({ file, sealKey: KEY });
+    const cutPair = `${'a'.repeat(4095)}\u{1F600}`; // the 4,096-character cut falls inside the pair
+    await log.append(sampleRecord(1, { name: 'x\uD800y', principal: '\uDC00' }));
+    await log.append(sampleRecord(2, { name: cutPair, rule: 'r\uDBFF' }));
+    await log.close();
+    log = undefined;
+    const rows = readAll();
+    expect(rows.map((r) => [r.name, r.principal])).toEqual([
+      ['x\uFFFDy', '\uFFFD'],
+      [`${'a'.repeat(4095)}\uFFFD`, 'alice'],
+    ]);
+    expect(await verifyAudit(file, { sealKey: KEY })).toMatchObject({ ok: true, records: 2 });
+  });
+
   it('rejects appends after close', async () => {
     log = await openAuditLog({ file });
     await log.close();

@@ -96,7 +96,10 @@ function text(value: unknown, field: string, optional: false): string;
 function text(value: unknown, field: string, optional: boolean): string | null {
   if (value === undefined && optional) return null;
   if (typeof value !== 'string') throw new TypeError(`audit record field ${field} must be a string`);
-  return value.length > MAX_AUDIT_FIELD_CHARS ? value.slice(0, MAX_AUDIT_FIELD_CHARS) : value;
+  const cut = value.length > MAX_AUDIT_FIELD_CHARS ? value.slice(0, MAX_AUDIT_FIELD_CHARS) : value;
+  // The store keeps UTF-8, which cannot hold a lone surrogate (a client's tool name can carry one, and the cut
+  // above can split a pair): hash what will be read back, or verify would report the record as tampered with.
+  return cut.isWellFormed() ? cut : cut.toWellFormed();
 }
 
 function count(value: unknown, field: string, integer: boolean): number {

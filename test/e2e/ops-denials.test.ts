@@ -1,9 +1,11 @@
 // Denials before and at routing are audited and counted: a missing API key, and a rate limit.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway } from './helpers/gateway.js';
 import { TestClient, textOf } from './helpers/mcp-http-client.js';
+import { runCli } from './helpers/cli.js';
 
 type Gateway = Awaited<ReturnType<typeof startTestGateway>>;
 interface Row {
@@ -92,5 +94,29 @@ describe('rate-limit denial', () => {
     const metrics = await (await fetch(gw.url.replace(/\/mcp$/, '/metrics'))).text();
     expect(metrics).toMatch(/^warden_rate_limited_total\{[^}]*\} 1$/m);
     expect(metrics).toMatch(/^warden_calls_total\{[^}]*tool="echo"[^}]*decision="deny"[^}]*\} 1$/m);
+  });
+});
+
+describe('a tool name carrying a lone surrogate', () => {
+  let gw: Gateway;
+  let client: TestClient;
+  beforeAll(async () => {
+    gw = await startTestGateway({ builtins: { echo: {} } });
+    client = new TestClient({ url: gw.url });
+    await client.initialize();
+  });
+  afterAll(async () => gw?.stop());
+
+  it('is refused and audited without breaking the chain that verify checks', async () => {
+    // JSON.stringify writes the lone surrogate as the escape \ud800, which the gateway parses back into one.
+    const refused = await client.request('tools/call', { name: 'x\uD800y', arguments: {} });
+    expect(JSON.stringify(refused.response)).toMatch(/"error"|"isError":true/);
+    expect(textOf(await client.call('echo', { text: 'after' }))).toBe('after');
+    expect(auditRows(gw).map((r) => r.name)).toEqual(['x\uFFFDy', 'echo']);
+    const config = join(gw.dir, 'warden.yaml');
+    writeFileSync(config, 'store:\n  sqlite: warden.db\n');
+    const r = await runCli(['audit', 'verify', '--config', config]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^ok: 2 records/);
   });
 });
