@@ -1,3 +1,3 @@
 export { canonicalToolDefinition, toolDefinitionHash, type PinDrift, type ToolPin } from './tool-pin.js';
-export type { PinStore } from './pin-store.js';
+export type { PinChanges, PinStore } from './pin-store.js';
 export { createPinning, type Pinning, type PinningMode, type PinningOptions } from './pinning.js';

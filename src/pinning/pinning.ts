@@ -1,6 +1,6 @@
 import type { ToolDefinition } from '../mcp/wire.js';
 import type { PinStore } from './pin-store.js';
-import { canonicalToolDefinition, toolDefinitionHash, type PinDrift } from './tool-pin.js';
+import { canonicalToolDefinition, toolDefinitionHash, type PinDrift, type ToolPin } from './tool-pin.js';
 
 /** How tool definitions are pinned. */
 export type PinningMode = 'tofu' | 'off';
@@ -31,28 +31,25 @@ export function createPinning(options: PinningOptions): Pinning {
     check(upstream, tools) {
       if (mode === 'off') return [];
       const drifts: PinDrift[] = [];
+      const changes = { pins: [] as ToolPin[], pending: [] as ToolPin[] };
       for (const definition of tools) {
         const hash = toolDefinitionHash(definition);
         const pin = store.get(upstream, definition.name);
-        if (!pin) {
-          store.put({
-            upstream,
-            tool: definition.name,
-            hash,
-            definition: canonicalToolDefinition(definition),
-            pinnedAt: now(),
-          });
-        } else if (pin.hash !== hash) {
-          store.putPending({
-            upstream,
-            tool: definition.name,
-            hash,
-            definition: canonicalToolDefinition(definition),
-            pinnedAt: now(),
-          });
+        if (pin?.hash === hash) continue;
+        const record = {
+          upstream,
+          tool: definition.name,
+          hash,
+          definition: canonicalToolDefinition(definition),
+          pinnedAt: now(),
+        };
+        if (!pin) changes.pins.push(record);
+        else {
+          changes.pending.push(record);
           drifts.push({ upstream, tool: definition.name, pinnedHash: pin.hash, currentHash: hash });
         }
       }
+      if (changes.pins.length > 0 || changes.pending.length > 0) store.save(changes);
       return drifts;
     },
     isApproved(upstream, tool, definition) {

@@ -10,19 +10,25 @@ describe('warden pins', () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-pins-'));
     writeFileSync(join(dir, 'warden.yaml'), 'store: { sqlite: w.db }\n');
     const store = openSqlitePinStore(join(dir, 'w.db'));
-    store.put({
-      upstream: 'm',
-      tool: 'echo',
-      hash: 'a'.repeat(64),
-      definition: '{"description":"old"}',
-      pinnedAt: 1,
-    });
-    store.putPending({
-      upstream: 'm',
-      tool: 'echo',
-      hash: 'b'.repeat(64),
-      definition: '{"description":"new"}',
-      pinnedAt: 2,
+    store.save({
+      pins: [
+        {
+          upstream: 'm',
+          tool: 'echo',
+          hash: 'a'.repeat(64),
+          definition: '{"description":"old"}',
+          pinnedAt: 1,
+        },
+      ],
+      pending: [
+        {
+          upstream: 'm',
+          tool: 'echo',
+          hash: 'b'.repeat(64),
+          definition: '{"description":"new"}',
+          pinnedAt: 2,
+        },
+      ],
     });
     store.close();
 

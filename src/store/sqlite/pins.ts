@@ -1,4 +1,4 @@
-import type { PinStore } from '../../pinning/pin-store.js';
+import type { PinChanges, PinStore } from '../../pinning/pin-store.js';
 import type { ToolPin } from '../../pinning/tool-pin.js';
 import { openSqlite, type SqliteMigration } from './open.js';
 
@@ -59,6 +59,11 @@ export function openSqlitePinStore(file: string): PinStore {
     'SELECT * FROM tool_pins_pending WHERE upstream = ? AND tool = ?',
   );
   const dropPending = db.prepare('DELETE FROM tool_pins_pending WHERE upstream = ? AND tool = ?');
+  const save = db.transaction((changes: PinChanges): void => {
+    for (const pin of changes.pins) put.run(pin.upstream, pin.tool, pin.hash, pin.definition, pin.pinnedAt);
+    for (const pin of changes.pending)
+      putPending.run(pin.upstream, pin.tool, pin.hash, pin.definition, pin.pinnedAt);
+  });
   const approve = db.transaction((upstream: string, tool: string): boolean => {
     const row = getPending.get(upstream, tool);
     if (!row) return false;
@@ -67,7 +72,7 @@ export function openSqlitePinStore(file: string): PinStore {
     return true;
   });
   return {
-    putPending: (pin) => void putPending.run(pin.upstream, pin.tool, pin.hash, pin.definition, pin.pinnedAt),
+    save: (changes) => save(changes),
     pending: () => pending.all().map(toPin),
     approve: (upstream, tool) => approve(upstream, tool),
     get: (upstream, tool) => {
@@ -75,7 +80,6 @@ export function openSqlitePinStore(file: string): PinStore {
       return row ? toPin(row) : undefined;
     },
     list: () => list.all().map(toPin),
-    put: (pin) => void put.run(pin.upstream, pin.tool, pin.hash, pin.definition, pin.pinnedAt),
     remove: (upstream, tool) => {
       if (upstream === undefined) {
         db.prepare('DELETE FROM tool_pins_pending').run();
