@@ -23,6 +23,11 @@ const MAX_SYNCS_IN_FLIGHT = 2;
 /** How often the checkpoint thread folds the write-ahead log back into the database. */
 const CHECKPOINT_INTERVAL_MS = 50;
 /**
+ * The checkpoint thread starts this long after open (or with the first batch, if sooner): its boot then competes
+ * with neither start-up nor the first calls, whose replies would otherwise wait for it on a 2-core host.
+ */
+const CHECKPOINTER_START_DELAY_MS = 100;
+/**
  * The writer's own checkpoint threshold (pages), a safety net only: the checkpoint thread keeps the log far
  * shorter, so the event loop never waits for a checkpoint.
  */
@@ -168,8 +173,11 @@ class SqliteAuditLog implements AuditLog {
   private checkpointer: Promise<Worker | undefined> | undefined;
   private pruning: Promise<number> | undefined;
   private readonly pruneTimer: NodeJS.Timeout | undefined;
+  private readonly checkpointerTimer: NodeJS.Timeout;
 
   constructor(private readonly parts: LogParts) {
+    this.checkpointerTimer = setTimeout(() => this.startCheckpointer(), CHECKPOINTER_START_DELAY_MS);
+    this.checkpointerTimer.unref();
     if (parts.retention !== undefined) {
       // The first prune waits a tick so that opening never waits on it.
       setImmediate(() => void this.prune().catch(() => undefined));
@@ -216,6 +224,7 @@ class SqliteAuditLog implements AuditLog {
     if (this.closing) return;
     this.closing = true;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    clearTimeout(this.checkpointerTimer);
     if (this.pendingCount() > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     await this.pruning?.catch(() => undefined);
     const checkpointer = await this.checkpointer;
@@ -244,6 +253,11 @@ class SqliteAuditLog implements AuditLog {
       if (removed < PRUNE_STEP_RECORDS) return total;
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  private startCheckpointer(): void {
+    if (this.closing) return;
+    this.checkpointer ??= startCheckpointer(this.parts.file);
   }
 
   private pendingCount(): number {
@@ -283,7 +297,7 @@ class SqliteAuditLog implements AuditLog {
       return;
     }
     this.counters.batches++;
-    this.checkpointer ??= startCheckpointer(this.parts.file);
+    this.startCheckpointer();
     if (wal === undefined) this.settle(entries);
     else this.flush(wal, entries);
   }
