@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileIpAllowList } from './cidr.js';
-import { resolveClientAddress } from './client-address.js';
+import { PEER_MEMO_ENTRIES, resolveClientAddress } from './client-address.js';
 
 const proxies = compileIpAllowList(['10.0.0.0/8']);
 const none = compileIpAllowList([]);
@@ -60,5 +60,16 @@ describe('resolveClientAddress', () => {
 
   it('refuses a socket peer that is not an address', () => {
     expect(() => resolve({}, '')).toThrow(expect.objectContaining({ code: 'IP_DENIED' }));
+  });
+
+  it('resolves every peer right while more distinct peers arrive than it remembers', () => {
+    for (let i = 0; i < PEER_MEMO_ENTRIES * 3; i++) {
+      const peer = `198.51.${i >> 8}.${i & 255}`;
+      expect(resolve({ 'x-forwarded-for': '1.2.3.4' }, peer, none)).toBe(peer);
+      expect(resolve({}, `::ffff:${peer}`, none)).toBe(peer);
+    }
+    expect(resolve({ 'x-forwarded-for': '1.2.3.4' }, '10.0.0.1')).toBe('1.2.3.4');
+    expect(() => resolve({}, 'not-an-address')).toThrow(expect.objectContaining({ code: 'IP_DENIED' }));
+    expect(() => resolve({}, 'not-an-address')).toThrow(expect.objectContaining({ code: 'IP_DENIED' }));
   });
 });

@@ -5,6 +5,21 @@ import { parseIp, type IpAddress } from './ip-address.js';
 
 /** Most forwarded hops examined; a longer chain is refused rather than walked. */
 export const MAX_FORWARDED_HOPS = 32;
+/** Socket peers remembered once parsed (a few clients send most requests); the memo is emptied when full. */
+export const PEER_MEMO_ENTRIES = 256;
+
+const peers = new Map<string, IpAddress>();
+
+/** The socket peer's address, parsed once per distinct text rather than on every request. */
+function parsePeer(text: string): IpAddress | undefined {
+  const known = peers.get(text);
+  if (known) return known;
+  const ip = parseIp(text);
+  if (!ip) return undefined;
+  if (peers.size >= PEER_MEMO_ENTRIES) peers.clear();
+  peers.set(text, ip);
+  return ip;
+}
 
 function headerText(value: string | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -55,7 +70,7 @@ export function resolveClientAddress(
   remoteAddress: string,
   trustedProxies: IpAllowList,
 ): IpAddress {
-  const peer = parseIp(remoteAddress);
+  const peer = parsePeer(remoteAddress);
   if (!peer) throw new WardenError('IP_DENIED', 'client address unknown');
   if (trustedProxies.empty || !trustedProxies.contains(peer)) return peer;
   const forwarded = headerText(headers.forwarded);
