@@ -1,9 +1,12 @@
 // CPU time per call of a server under load, read from /proc: steadier than requests/s on a noisy 2-core machine,
 // and split by thread (Warden's main thread, V8's helpers, libuv's pool, the audit checkpoint thread).
 //   node bench/cpu-per-call.mjs [--connections 10] [--seconds 5] [--rate N] [floor] [warden] [warden-os]
+//     [growth-small] [growth-big]
 // --rate paces the load at N requests/s across all connections (default: as fast as replies come). Each target
 // runs in its own process; the load generator (autocannon) in another. Prints one line per target, then its
-// threads that used CPU. Needs `npm run build`.
+// threads that used CPU. growth-small and growth-big are B6's two configurations (10 tools / 10 rules, and 100
+// upstreams × 50 tools / 1,000 rules, calling the last tool; `durability: os` in both), so that the per-call cost
+// B6 compares is read directly. Needs `npm run build`.
 import { readFileSync, readdirSync } from 'node:fs';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
@@ -12,6 +15,7 @@ import { runLoad } from './lib/cannon.mjs';
 import { openSession, toolCallBody } from './lib/mcp-http.mjs';
 import { SERVERS_DIR } from './lib/paths.mjs';
 import { freePort, startChild } from './lib/proc.mjs';
+import { manyRules, manyUpstreams, waitForTool } from './targets/warden.mjs';
 import {
   BUILTIN_ECHO_ARG,
   assertWardenBuilt,
@@ -32,6 +36,11 @@ const CONNECTIONS = Number(values.connections);
 const SECONDS = Number(values.seconds);
 const RATE = values.rate === undefined ? undefined : Number(values.rate);
 const TARGETS = positionals.length > 0 ? positionals : ['floor', 'warden-os', 'warden'];
+/** B6's two configurations. */
+const GROWTH = {
+  'growth-small': { upstreamCount: 1, toolsEach: 10, ruleCount: 10 },
+  'growth-big': { upstreamCount: 100, toolsEach: 50, ruleCount: 1000 },
+};
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
 const TICKS_PER_S = 100;
 
@@ -65,6 +74,8 @@ async function startTarget(name) {
       cleanup: () => undefined,
     };
   }
+  const growth = GROWTH[name];
+  if (growth) return startGrowth(growth);
   if (name !== 'warden' && name !== 'warden-os') throw new Error(`unknown target ${name}`);
   assertWardenBuilt();
   const setup = await writeWardenConfig({
@@ -77,6 +88,22 @@ async function startTarget(name) {
   return { proc, url: setup.url, headers, argName: BUILTIN_ECHO_ARG, cleanup: setup.cleanup };
 }
 
+async function startGrowth({ upstreamCount, toolsEach, ruleCount }) {
+  assertWardenBuilt();
+  const setup = await writeWardenConfig({
+    upstreams: manyUpstreams(upstreamCount, toolsEach),
+    rules: manyRules(ruleCount, upstreamCount, toolsEach),
+    audit: { durability: 'os' },
+  });
+  const key = await createKey(setup.file);
+  const { proc } = await startWarden(setup);
+  const auth = { authorization: `Bearer ${key}` };
+  const tool = `u${upstreamCount - 1}__tool_${toolsEach - 1}`;
+  await waitForTool(setup.url, auth, tool);
+  const { headers } = await openSession(setup.url, auth);
+  return { proc, url: setup.url, headers, argName: 'message', tool, cleanup: setup.cleanup };
+}
+
 for (const name of TARGETS) {
   const target = await startTarget(name);
   try {
@@ -84,7 +111,7 @@ for (const name of TARGETS) {
     const [point] = await runLoad({
       url: target.url,
       headers: target.headers,
-      body: toolCallBody('echo', 1, target.argName),
+      body: toolCallBody(target.tool ?? 'echo', 1, target.argName),
       connectionsList: [CONNECTIONS],
       durationS: SECONDS,
       ...(RATE ? { overallRate: RATE } : {}),

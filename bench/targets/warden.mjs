@@ -104,7 +104,7 @@ export async function wardenStartup(ctx) {
   }
 }
 
-function manyUpstreams(upstreamCount, toolsEach) {
+export function manyUpstreams(upstreamCount, toolsEach) {
   const upstreams = {};
   for (let u = 0; u < upstreamCount; u += 1) {
     upstreams[`u${u}`] = {
@@ -117,7 +117,7 @@ function manyUpstreams(upstreamCount, toolsEach) {
 }
 
 /** Rules that never match the bench principal (but must be scanned), then the bench allow rule last. */
-function manyRules(count, upstreamCount, toolsEach) {
+export function manyRules(count, upstreamCount, toolsEach) {
   const rules = [];
   for (let i = 0; i < count - 1; i += 1) {
     rules.push({
