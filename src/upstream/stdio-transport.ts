@@ -31,6 +31,8 @@ export class StdioTransport implements UpstreamTransport {
   onclose?: (reason: string) => void;
   private child: ChildProcess | undefined;
   private pending = '';
+  /** Lines sent in this turn of the event loop, written together at its end. */
+  private outgoing: string | undefined;
   private closing = false;
   private exited: Promise<void> = Promise.resolve();
 
@@ -111,9 +113,22 @@ export class StdioTransport implements UpstreamTransport {
     if (!stdin || stdin.destroyed || !stdin.writable) {
       return Promise.reject(new WardenError('UPSTREAM_UNAVAILABLE', 'upstream process is not running'));
     }
-    stdin.write(JSON.stringify(message) + '\n');
+    const line = JSON.stringify(message) + '\n';
+    if (this.outgoing === undefined) {
+      // Calls arriving on several client connections in one turn of the event loop reach the child in one
+      // write: one system call and one wake-up of the child instead of one per message.
+      this.outgoing = line;
+      setImmediate(this.flushOutgoing);
+    } else this.outgoing += line;
     return Promise.resolve();
   }
+
+  private readonly flushOutgoing = (): void => {
+    const text = this.outgoing;
+    this.outgoing = undefined;
+    const stdin = this.child?.stdin;
+    if (text !== undefined && stdin && !stdin.destroyed && stdin.writable) stdin.write(text);
+  };
 
   private async kill(reason: string): Promise<void> {
     const child = this.child;
@@ -130,6 +145,7 @@ export class StdioTransport implements UpstreamTransport {
     this.closing = true;
     const child = this.child;
     if (!child) return;
+    this.flushOutgoing();
     child.stdin?.end();
     if (!(await settlesWithin(this.exited, STOP_GRACE_MS / 2))) await this.kill('close');
     // Grandchildren may outlive the leader; the group signal reaches them even after it has exited.
