@@ -3,7 +3,8 @@
 // Prints one JSON object (last line): recordsPerS (sustained, durable), addedP99Ms (append→commit latency at a
 // paced rate after a warm-up, the latency a call waits for its record), saturated latencies, and verifyRecordsPerS over ≥ 1M
 // records (200k with --quick); for comparison, in the same run, the paced loop's own latency with a no-op append
-// (loopFloorP50Ms, loopFloorP99Ms) and the disk's own fdatasync latency (diskFlushP50Ms, diskFlushP99Ms). Every store lives in a fresh directory under the OS temp dir, removed afterwards.
+// (loopFloorP50Ms, loopFloorP99Ms) and the disk's own fdatasync latency (diskFlushP50Ms, diskFlushP99Ms: one
+// page rewritten; diskAppendFlushP50Ms, diskAppendFlushP99Ms: five pages appended). Every store lives in a fresh directory under the OS temp dir, removed afterwards.
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -173,16 +174,21 @@ async function pacedLoop(append) {
 }
 
 /**
- * The disk's own flush latency, for comparison with the p99 that audit adds: rewrite one 4 KiB page of a file
- * and fdatasync it, DISK_FLUSHES times in a row (what each durable batch costs at the least).
+ * The disk's own flush latency, for comparison with the p99 that audit adds, two ways, DISK_FLUSHES times each:
+ * rewrite one 4 KiB page of a file and fdatasync it (what each durable batch costs at the least), and append
+ * five pages and fdatasync them (what a batch of a few records costs the write-ahead log: a page of each B-tree).
  */
-function diskFlush(dir) {
+function diskFlush(dir, { pages = 1, append = false } = {}) {
   const fd = openSync(join(dir, 'flush.probe'), 'w');
   const page = Buffer.alloc(4096, 1);
   const latencies = [];
+  let at = 0;
   try {
     for (let i = 0; i < DISK_FLUSHES; i++) {
-      writeSync(fd, page, 0, page.length, (i % 64) * page.length);
+      for (let p = 0; p < pages; p++) {
+        writeSync(fd, page, 0, page.length, append ? at : (at % 64) * page.length);
+        at += append ? page.length : 1;
+      }
       const start = performance.now();
       fdatasyncSync(fd);
       latencies.push(performance.now() - start);
@@ -191,7 +197,13 @@ function diskFlush(dir) {
     closeSync(fd);
   }
   latencies.sort((a, b) => a - b);
-  return { flushes: DISK_FLUSHES, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return {
+    flushes: DISK_FLUSHES,
+    pages,
+    append,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
 }
 
 /** Builds VERIFY_RECORDS sealed records with the real writer (bulk, fsync off), then times verify. */
@@ -228,6 +240,7 @@ try {
   const pace = await paced(dir);
   const floor = await pacedFloor();
   const disk = diskFlush(dir);
+  const diskAppend = diskFlush(dir, { pages: 5, append: true });
   const ver = await verifySpeed(dir);
   const out = {
     target: 'B4/B6-audit',
@@ -240,6 +253,8 @@ try {
     loopFloorP99Ms: floor.p99Ms,
     diskFlushP50Ms: disk.p50Ms,
     diskFlushP99Ms: disk.p99Ms,
+    diskAppendFlushP50Ms: diskAppend.p50Ms,
+    diskAppendFlushP99Ms: diskAppend.p99Ms,
     saturatedP50Ms: sat.p50Ms,
     saturatedP99Ms: sat.p99Ms,
     sustained: sat,

@@ -128,7 +128,11 @@ function b4(results) {
       ? `${fmtRps(rate)} records/s${typeof p99 === 'number' ? `, p99 added ${fmtMs(p99)} ms` : ''}` +
         (typeof v.diskFlushP99Ms === 'number'
           ? ` (same run: the loop with a no-op append p99 ${fmtMs(v.loopFloorP99Ms)} ms; a bare fdatasync p50 ` +
-            `${fmtMs(v.diskFlushP50Ms)}, p99 ${fmtMs(v.diskFlushP99Ms)} ms)`
+            `${fmtMs(v.diskFlushP50Ms)}, p99 ${fmtMs(v.diskFlushP99Ms)} ms` +
+            (typeof v.diskAppendFlushP99Ms === 'number'
+              ? `; five pages appended and flushed p50 ${fmtMs(v.diskAppendFlushP50Ms)}, p99 ${fmtMs(v.diskAppendFlushP99Ms)} ms`
+              : '') +
+            ')'
           : '')
       : JSON.stringify(v).slice(0, 160);
   const ok = typeof rate === 'number' ? rate >= 50_000 && (typeof p99 !== 'number' || p99 <= 2) : null;
