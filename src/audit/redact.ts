@@ -30,6 +30,13 @@ const ALWAYS_SECRET_KEY = /password|passwd|passphrase|^pwd$|^pass$|secret|privat
 const TOKEN_LIKE_KEY =
   /token|apikey|authorization|^auth$|credential|accesskey|cookie|^sessionid$|signature|^key$|sessionkey|^xapikey$/;
 
+/** Every built-in pattern's hints in one regex: most text holds none, and then no pattern needs a look. */
+const ANY_HINT = new RegExp(
+  [...new Set(SECRET_PATTERNS.flatMap((p) => p.hints))]
+    .map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+);
+
 /** Creates a redactor from the built-in secret formats plus the configured patterns. */
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   const extra = (options.patterns ?? []).map(compileConfigured);
@@ -64,8 +71,8 @@ function mask(kind: string): string {
 
 function redactString(text: string, extra: readonly SecretPattern[]): string {
   let out = text;
-  if (text.length >= MIN_SECRET_CHARS) {
-    const lower = text.toLowerCase();
+  const lower = text.length >= MIN_SECRET_CHARS ? text.toLowerCase() : '';
+  if (ANY_HINT.test(lower)) {
     for (const pattern of SECRET_PATTERNS) {
       if (!pattern.hints.some((h) => lower.includes(h))) continue;
       out = applyPattern(out, pattern);
