@@ -176,7 +176,7 @@ class SqliteAuditLog implements AuditLog {
   private readonly checkpointerTimer: NodeJS.Timeout;
 
   constructor(private readonly parts: LogParts) {
-    this.checkpointerTimer = setTimeout(() => this.startCheckpointer(), CHECKPOINTER_START_DELAY_MS);
+    this.checkpointerTimer = setTimeout(() => this.ensureCheckpointer(), CHECKPOINTER_START_DELAY_MS);
     this.checkpointerTimer.unref();
     if (parts.retention !== undefined) {
       // The first prune waits a tick so that opening never waits on it.
@@ -255,7 +255,7 @@ class SqliteAuditLog implements AuditLog {
     }
   }
 
-  private startCheckpointer(): void {
+  private ensureCheckpointer(): void {
     if (this.closing) return;
     this.checkpointer ??= startCheckpointer(this.parts.file);
   }
@@ -297,7 +297,7 @@ class SqliteAuditLog implements AuditLog {
       return;
     }
     this.counters.batches++;
-    this.startCheckpointer();
+    this.ensureCheckpointer();
     if (wal === undefined) this.settle(entries);
     else this.flush(wal, entries);
   }
