@@ -182,12 +182,11 @@ function diskFlush(dir, { pages = 1, append = false } = {}) {
   const fd = openSync(join(dir, 'flush.probe'), 'w');
   const page = Buffer.alloc(4096, 1);
   const latencies = [];
-  let at = 0;
+  let written = 0; // pages written so far; a rewrite cycles over the first 64
   try {
     for (let i = 0; i < DISK_FLUSHES; i++) {
-      for (let p = 0; p < pages; p++) {
-        writeSync(fd, page, 0, page.length, append ? at : (at % 64) * page.length);
-        at += append ? page.length : 1;
+      for (let p = 0; p < pages; p++, written++) {
+        writeSync(fd, page, 0, page.length, (append ? written : written % 64) * page.length);
       }
       const start = performance.now();
       fdatasyncSync(fd);

@@ -71,11 +71,13 @@ function mask(kind: string): string {
 
 function redactString(text: string, extra: readonly SecretPattern[]): string {
   let out = text;
-  const lower = text.length >= MIN_SECRET_CHARS ? text.toLowerCase() : '';
-  if (ANY_HINT.test(lower)) {
-    for (const pattern of SECRET_PATTERNS) {
-      if (!pattern.hints.some((h) => lower.includes(h))) continue;
-      out = applyPattern(out, pattern);
+  if (text.length >= MIN_SECRET_CHARS) {
+    const lower = text.toLowerCase();
+    if (ANY_HINT.test(lower)) {
+      for (const pattern of SECRET_PATTERNS) {
+        if (!pattern.hints.some((h) => lower.includes(h))) continue;
+        out = applyPattern(out, pattern);
+      }
     }
   }
   for (const pattern of extra) out = applyPattern(out, pattern);

@@ -31,7 +31,7 @@ export function createPinning(options: PinningOptions): Pinning {
     check(upstream, tools) {
       if (mode === 'off') return [];
       const drifts: PinDrift[] = [];
-      const changes = { pins: [] as ToolPin[], pending: [] as ToolPin[] };
+      const changes: { pins: ToolPin[]; pending: ToolPin[] } = { pins: [], pending: [] };
       for (const definition of tools) {
         const hash = toolDefinitionHash(definition);
         const pin = store.get(upstream, definition.name);
