@@ -85,7 +85,11 @@ function startWalk(range: VerifyRange): Walk {
   };
 }
 
-/** Accepts rows whose rendered JSON hashes to their stored hash; returns the seq of the first row it could not. */
+/**
+ * Accepts rows whose rendered JSON hashes to their stored hash; returns the seq of the first row it could not
+ * (the next expected one when the query fails, as on a BLOB), or undefined when it reached the range's end or a
+ * seal failed.
+ */
 function fastPass(
   db: Database.Database,
   range: VerifyRange,
@@ -93,22 +97,35 @@ function fastPass(
   key: string | undefined,
   walk: Walk,
 ): number | undefined {
-  for (const row of iterateRenderedRecords(db, range.fromSeq, range.toSeq)) {
-    const seq = row[0] as number; // the INTEGER PRIMARY KEY: always an integer
-    const prevHash = row[5];
-    const hash = row[6];
-    const json = renderedContentJson(row);
-    if (
-      json === undefined ||
-      seq !== walk.expected ||
-      prevHash !== walk.prev ||
-      typeof hash !== 'string' ||
-      sha256Hex(json) !== hash
-    )
-      return seq;
-    if (!accept(walk, seq, hash, seals, key)) return undefined;
+  const rows = iterateRenderedRecords(db, range.fromSeq, range.toSeq);
+  try {
+    for (;;) {
+      let next: IteratorResult<unknown[]>;
+      try {
+        next = rows.next();
+      } catch {
+        // The full pass reads the same rows without SQLite's rendering, and reports what it finds there.
+        return walk.expected;
+      }
+      if (next.done === true) return undefined;
+      const row = next.value;
+      const seq = row[0] as number; // the INTEGER PRIMARY KEY: always an integer
+      const prevHash = row[2];
+      const hash = row[3];
+      const json = renderedContentJson(row);
+      if (
+        json === undefined ||
+        seq !== walk.expected ||
+        prevHash !== walk.prev ||
+        typeof hash !== 'string' ||
+        sha256Hex(json) !== hash
+      )
+        return seq;
+      if (!accept(walk, seq, hash, seals, key)) return undefined;
+    }
+  } finally {
+    rows.return?.(); // frees the statement for the full pass
   }
-  return undefined;
 }
 
 /** Parses and checks every row from range.fromSeq on, naming the first bad one. */

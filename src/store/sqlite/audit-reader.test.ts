@@ -67,6 +67,7 @@ describe("the rendered rows of verify's fast pass", () => {
       ['request_bytes', 'many'],
       ['time', 'yesterday'],
       ['duration_ms', Buffer.from([1])],
+      ['hash', Buffer.from('h')],
     ] as const) {
       const db = buildTrickyLog();
       db.prepare(`UPDATE audit_records SET ${column} = ? WHERE seq = 5`).run(value);
@@ -75,7 +76,7 @@ describe("the rendered rows of verify's fast pass", () => {
     }
   });
 
-  it('reach the verdict of the reference pass, which parses every row, on eight kinds of tampering and an untouched log', () => {
+  it('reach the verdict of the reference pass, which parses every row, on ten kinds of tampering and an untouched log', () => {
     const tamperings = [
       "UPDATE audit_records SET principal = principal || 'x' WHERE seq = 4",
       'UPDATE audit_records SET args = NULL WHERE seq = 7',
@@ -85,6 +86,8 @@ describe("the rendered rows of verify's fast pass", () => {
       'UPDATE audit_records SET prev_hash = hash WHERE seq = 10',
       "UPDATE audit_records SET status = 'maybe' WHERE seq = 2",
       "UPDATE audit_seals SET hash = 'f' WHERE seq = 8",
+      "UPDATE audit_records SET upstream = x'6162' WHERE seq = 6",
+      'UPDATE audit_records SET request_bytes = request_bytes + 0.5 WHERE seq = 11',
       'SELECT 1',
     ];
     for (const tampering of tamperings) {
