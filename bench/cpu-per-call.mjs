@@ -1,5 +1,6 @@
 // CPU time per call of a server under load, read from /proc: steadier than requests/s on a noisy 2-core machine,
 // and split by thread (Warden's main thread, V8's helpers, libuv's pool, the audit checkpoint thread).
+// Also prints the whole machine's busy CPU per call (every process, the load generator included).
 //   node bench/cpu-per-call.mjs [--connections 10] [--seconds 5] [--rate N] [floor] [warden] [warden-os]
 //     [growth-small] [growth-big]
 // --rate paces the load at N requests/s across all connections (default: as fast as replies come). Each target
@@ -7,11 +8,11 @@
 // threads that used CPU. growth-small and growth-big are B6's two configurations (10 tools / 10 rules, and 100
 // upstreams × 50 tools / 1,000 rules, calling the last tool; `durability: os` in both), so that the per-call cost
 // B6 compares is read directly. Needs `npm run build`.
-import { readFileSync, readdirSync } from 'node:fs';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import console from 'node:console';
 import { runLoad } from './lib/cannon.mjs';
+import { machineBusyMicros, threadCpuMicros } from './lib/cpu.mjs';
 import { openSession, toolCallBody } from './lib/mcp-http.mjs';
 import { SERVERS_DIR } from './lib/paths.mjs';
 import { freePort, startChild } from './lib/proc.mjs';
@@ -41,26 +42,6 @@ const GROWTH = {
   'growth-small': { upstreamCount: 1, toolsEach: 10, ruleCount: 10 },
   'growth-big': { upstreamCount: 100, toolsEach: 50, ruleCount: 1000 },
 };
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
-const TICKS_PER_S = 100;
-
-/** CPU microseconds used so far by each thread of `pid`, keyed by "tid name". */
-function threadCpu(pid) {
-  const out = new Map();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let raw;
-    try {
-      raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended
-    }
-    const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
-    const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-    out.set(`${tid} ${name}`, ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_S);
-  }
-  return out;
-}
-
 async function startTarget(name) {
   if (name === 'floor') {
     const port = await freePort();
@@ -107,7 +88,8 @@ async function startGrowth({ upstreamCount, toolsEach, ruleCount }) {
 for (const name of TARGETS) {
   const target = await startTarget(name);
   try {
-    const before = threadCpu(target.proc.pid);
+    const before = threadCpuMicros(target.proc.pid);
+    const machineBefore = machineBusyMicros();
     const [point] = await runLoad({
       url: target.url,
       headers: target.headers,
@@ -116,7 +98,8 @@ for (const name of TARGETS) {
       durationS: SECONDS,
       ...(RATE ? { overallRate: RATE } : {}),
     });
-    const after = threadCpu(target.proc.pid);
+    const after = threadCpuMicros(target.proc.pid);
+    const machine = machineBusyMicros() - machineBefore;
     const calls = point.ok2xx;
     let total = 0;
     const threads = [];
@@ -127,7 +110,8 @@ for (const name of TARGETS) {
     }
     console.log(
       `${name}: ${CONNECTIONS} conn${RATE ? ` at ${RATE}/s` : ''}, ${Math.round(point.rps)} calls/s, ` +
-        `p50 ${point.p50Ms.toFixed(3)} ms, CPU ${(total / calls).toFixed(1)} µs per call`,
+        `p50 ${point.p50Ms.toFixed(3)} ms, CPU ${(total / calls).toFixed(1)} µs per call ` +
+        `(whole machine, load generator included: ${(machine / calls).toFixed(1)})`,
     );
     console.log(`  per thread (µs per call): ${threads.join('; ')}`);
   } finally {

@@ -142,8 +142,8 @@ export function wardenGrowth(ctx, { upstreamCount, toolsEach, ruleCount }) {
     audit: { durability: 'os' },
   };
   const tool = `u${upstreamCount - 1}__tool_${toolsEach - 1}`;
-  return withWarden(ctx, configOptions, async (setup, headers) => {
+  return withWarden(ctx, configOptions, async (setup, headers, warden) => {
     await waitForTool(setup.url, headers, tool);
-    return measureHttp(ctx, { url: setup.url, tool, headers });
+    return measureHttp(ctx, { url: setup.url, tool, headers, cpuPid: warden.proc.pid });
   });
 }
