@@ -19,6 +19,7 @@ import {
   wardenGrowth,
   wardenStartup,
   wardenUpstream,
+  wardenUpstreamOsDurability,
 } from './targets/warden.mjs';
 import { performance } from 'node:perf_hooks';
 import console from 'node:console';
@@ -38,6 +39,7 @@ const THROUGHPUT = [
   ['warden-builtin', 'Warden built-in echo, all guards on (B1)', wardenBuiltin],
   ['warden-builtin-os', 'Warden built-in echo, audit durability: os', wardenBuiltinOsDurability],
   ['warden-upstream', 'Warden → server-everything (stdio) (B2)', wardenUpstream],
+  ['warden-upstream-os', 'Warden → server-everything, audit durability: os', wardenUpstreamOsDurability],
   [
     'warden-growth-small',
     'Warden, 10 tools / 10 rules (B6 base)',

@@ -88,6 +88,9 @@ function b2(results) {
     addedP50Ms = w1.p50Ms - direct1.p50Ms;
     parts.push(`p50 +${fmtMs(addedP50Ms)} ms over direct stdio at 1 conn`);
     ok = (ok ?? true) && addedP50Ms <= 0.3;
+    // Not judged: the same hop with the audit record handed to the OS instead of flushed to the disk.
+    const os1 = point(results, 'warden-upstream-os', 1);
+    if (os1) parts.push(`(with durability: os +${fmtMs(os1.p50Ms - direct1.p50Ms)} ms)`);
   }
   return { measured: parts.length ? parts.join('; ') : 'n/a', ok, ratio, addedP50Ms };
 }

@@ -52,6 +52,15 @@ export function wardenBuiltinOsDurability(ctx) {
 
 /** B2: server-everything as a stdio upstream behind Warden (names unprefixed, so the tool is `echo`). */
 export function wardenUpstream(ctx) {
+  return wardenInFrontOfEverything(ctx, {});
+}
+
+/** B2's configuration with `audit.durability: os`: the share of B2's added latency that is the disk's flush. */
+export function wardenUpstreamOsDurability(ctx) {
+  return wardenInFrontOfEverything(ctx, { audit: { durability: 'os' } });
+}
+
+function wardenInFrontOfEverything(ctx, configOptions) {
   const upstreams = {
     everything: {
       command: process.execPath,
@@ -60,7 +69,7 @@ export function wardenUpstream(ctx) {
       required: true,
     },
   };
-  return withWarden(ctx, { upstreams }, async (setup, headers) => {
+  return withWarden(ctx, { ...configOptions, upstreams }, async (setup, headers) => {
     await waitForTool(setup.url, headers, 'echo');
     return measureHttp(ctx, { url: setup.url, tool: 'echo', headers });
   });
