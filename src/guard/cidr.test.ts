@@ -18,7 +18,7 @@ describe('parseCidr and cidrContains', () => {
 
   it('treats a bare address as a single host', () => {
     const host = parseCidr('203.0.113.7');
-    expect(host.bits).toBe(32);
+    expect(host.prefix).toBe(32);
     expect(cidrContains(host, ip('203.0.113.7'))).toBe(true);
     expect(cidrContains(host, ip('203.0.113.8'))).toBe(false);
   });
@@ -34,7 +34,7 @@ describe('parseCidr and cidrContains', () => {
   it('an IPv4 entry covers IPv4-mapped IPv6 clients and a mapped entry covers IPv4 clients', () => {
     expect(cidrContains(parseCidr('10.0.0.0/8'), ip('::ffff:10.1.1.1'))).toBe(true);
     const mapped = parseCidr('::ffff:10.0.0.0/104');
-    expect(mapped).toMatchObject({ version: 4, bits: 8, text: '10.0.0.0/8' });
+    expect(mapped).toMatchObject({ family: 4, prefix: 8, bytes: new Uint8Array([10, 0, 0, 0]) });
     expect(cidrContains(mapped, ip('10.9.9.9'))).toBe(true);
   });
 

@@ -4,7 +4,7 @@ import { isLoopbackIp, parseIp } from './ip-address.js';
 describe('parseIp', () => {
   it('parses IPv4 and canonicalises it', () => {
     expect(parseIp('10.1.2.3')).toEqual({
-      version: 4,
+      family: 4,
       bytes: new Uint8Array([10, 1, 2, 3]),
       text: '10.1.2.3',
     });
@@ -13,7 +13,7 @@ describe('parseIp', () => {
   it('normalises IPv4-mapped IPv6 in dotted and hex spellings to IPv4', () => {
     expect(parseIp('::ffff:10.0.0.1')?.text).toBe('10.0.0.1');
     expect(parseIp('::FFFF:a00:1')?.text).toBe('10.0.0.1');
-    expect(parseIp('[::ffff:127.0.0.1]')?.version).toBe(4);
+    expect(parseIp('[::ffff:127.0.0.1]')?.family).toBe(4);
     expect(parseIp('0:0:0:0:0:ffff:c0a8:0101')?.text).toBe('192.168.1.1');
   });
 

@@ -45,6 +45,32 @@ describe('normaliseAddress and formatIpAddress', () => {
     expect(formatIpAddress(normaliseAddress(ip('::7f00:1')))).toBe('::7f00:1');
     expect(formatIpAddress(ip('2001:DB8:0:0:0:0:0:1'))).toBe('2001:db8::1');
   });
+
+  it.each([
+    ['1:0:0:1:0:0:0:1', '1:0:0:1::1'], // the longest run of zero groups
+    ['1:0:0:2:0:0:3:4', '1::2:0:0:3:4'], // the first of two equal runs
+    ['1:0:2:3:4:5:6:7', '1:0:2:3:4:5:6:7'], // a single zero group stays
+    ['0:0:0:0:0:0:0:0', '::'],
+    ['1:0:0:0:0:0:0:0', '1::'],
+    ['0:0:0:0:0:0:0:1', '::1'],
+    ['00AB:0CD:0:0:0:0:0:0', 'ab:cd::'],
+  ])('formats %s as %s (RFC 5952)', (text, canonical) => {
+    expect(formatIpAddress(ip(text))).toBe(canonical);
+  });
+
+  it('formats IPv6 exactly as the WHATWG URL serialiser does, over random addresses with zero runs', () => {
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 2000; n++) {
+      const groups = Array.from({ length: 8 }, () => (random() < 0.5 ? 0 : Math.floor(random() * 0x10000)));
+      const address = ip(groups.map((g) => g.toString(16)).join(':'));
+      const viaUrl = new URL(`http://[${groups.map((g) => g.toString(16)).join(':')}]/`).hostname.slice(
+        1,
+        -1,
+      );
+      expect(formatIpAddress(address)).toBe(viaUrl);
+    }
+  });
 });
 
 describe('parseCidr and cidrContains', () => {

@@ -62,13 +62,25 @@ export function normaliseAddress(address: IpAddress): IpAddress {
   return address;
 }
 
-/** Formats an address in its canonical text form (IPv6 compressed, lowercase). */
+/**
+ * Formats an address in its canonical text form: dotted quad, or IPv6 in lowercase hex without leading zeros,
+ * its longest run of two or more zero groups (the first, on a tie) compressed to `::` (RFC 5952).
+ */
 export function formatIpAddress(address: IpAddress): string {
-  if (address.family === 4) return Array.from(address.bytes).join('.');
+  const b = address.bytes;
+  if (address.family === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2)
-    groups.push((((address.bytes[i] ?? 0) << 8) | (address.bytes[i + 1] ?? 0)).toString(16));
-  return new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1);
+  for (let i = 0; i < 16; i += 2) groups.push((((b[i] ?? 0) << 8) | (b[i + 1] ?? 0)).toString(16));
+  let bestStart = -1;
+  let bestLength = 1; // a single zero group is not compressed
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  if (bestStart < 0) return groups.join(':');
+  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
 }
 
 function maskBytes(bytes: Uint8Array, prefix: number): Uint8Array {
@@ -100,6 +112,10 @@ export function parseCidr(text: string): Cidr | undefined {
 export function cidrContains(cidr: Cidr, address: IpAddress): boolean {
   const normal = normaliseAddress(address);
   if (normal.family !== cidr.family) return false;
-  const masked = maskBytes(normal.bytes, cidr.prefix);
-  return masked.every((b, i) => b === cidr.bytes[i]);
+  const whole = cidr.prefix >> 3;
+  for (let i = 0; i < whole; i++) if (normal.bytes[i] !== cidr.bytes[i]) return false;
+  const rest = cidr.prefix & 7;
+  if (rest === 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return ((normal.bytes[whole] ?? 0) & mask) === cidr.bytes[whole];
 }
