@@ -37,6 +37,10 @@ describe('parseIp', () => {
       '::g',
       '0x7f.1',
       '127.1',
+      '10.0.0.1%eth0', // a zone belongs to IPv6 link-local addresses only
+      'fe80::1%eth 0', // a zone of other characters than letters, digits, _ . -
+      'fe80::1%a/b',
+      'fe80::1%',
     ]) {
       expect(parseIp(bad), bad).toBeUndefined();
     }
