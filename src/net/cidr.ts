@@ -56,10 +56,12 @@ export function parseIpAddress(text: string): IpAddress | undefined {
 
 /** Returns the embedded IPv4 address of an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), else the address itself. */
 export function normaliseAddress(address: IpAddress): IpAddress {
-  if (address.family === 6 && IPV4_MAPPED_PREFIX.every((b, i) => address.bytes[i] === b)) {
-    return { family: 4, bytes: address.bytes.slice(12) };
+  if (address.family !== 6) return address;
+  // A plain loop: the access guard runs this for every request that an allowlist checks.
+  for (let i = 0; i < IPV4_MAPPED_PREFIX.length; i++) {
+    if (address.bytes[i] !== IPV4_MAPPED_PREFIX[i]) return address;
   }
-  return address;
+  return { family: 4, bytes: address.bytes.slice(12) };
 }
 
 /**
