@@ -1,7 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, jsonString } from './canonical-json.js';
 import { recordContentJson } from './chain.js';
 import type { AuditRecordContent } from './record.js';
+
+describe('jsonString', () => {
+  it('quotes exactly as JSON.stringify does, escapes and surrogates included', () => {
+    const edges = [
+      '',
+      'plain',
+      'a"b',
+      'back\\slash',
+      '\u0000\u0007\b\f\n\r\t\u001f',
+      '\u007f\u0080\u2028\u2029',
+      '\ud800',
+      'x\udfffy',
+      '\ud83d\ude00',
+      '\ude00\ud83d',
+      '€ and ﬀ',
+    ];
+    for (const text of edges) expect(jsonString(text)).toBe(JSON.stringify(text));
+    // Random text over an alphabet rich in characters that need escaping; the seed keeps failures reproducible.
+    const alphabet = [
+      'a',
+      'Z',
+      '0',
+      ' ',
+      '"',
+      '\\',
+      '/',
+      '\n',
+      '\u0001',
+      '\u001f',
+      '\u007f',
+      'é',
+      '\u2028',
+      '\ud800',
+      '\udc00',
+      '\ud83d\ude00',
+    ];
+    let seed = 42;
+    const next = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648);
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      const length = next() % 12;
+      for (let k = 0; k < length; k++) text += alphabet[next() % alphabet.length] ?? '';
+      expect(jsonString(text)).toBe(JSON.stringify(text));
+    }
+  });
+});
 
 describe('canonicalJson', () => {
   it('sorts keys by UTF-16 code units at every depth and drops whitespace', () => {

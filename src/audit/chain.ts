@@ -1,4 +1,5 @@
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { jsonString } from './canonical-json.js';
 import type { AuditRecordContent } from './record.js';
 
 /** A record's content without its position in the chain. */
@@ -7,9 +8,9 @@ export type UnchainedContent = Omit<AuditRecordContent, 'seq' | 'prevHash'>;
 /** The hash the first record of a fresh log points back to. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-const s = JSON.stringify;
+const s = jsonString;
 const n = (v: number | null): string => (v === null ? 'null' : String(v));
-const t = (v: string | null): string => (v === null ? 'null' : s(v));
+const t = (v: string | null): string => (v === null ? 'null' : jsonString(v));
 
 /**
  * The canonical JSON (RFC 8785 key order) of a record's content, built field by field because verify runs it
