@@ -18,8 +18,13 @@ export const MAX_BATCH_RECORDS = 4096;
 export const PRUNE_INTERVAL_MS = 3_600_000;
 /** Most records one prune transaction deletes; the log yields to the event loop between them. */
 export const PRUNE_STEP_RECORDS = 2000;
-/** Flushes of the write-ahead log in flight at once: a second one overlaps the disk's latency. */
-const MAX_SYNCS_IN_FLIGHT = 2;
+/**
+ * Flushes of the write-ahead log in flight at once. One: records that arrive during a flush wait for it and then
+ * share the next transaction and flush. A second flush in flight overlapped the disk's latency but halved the
+ * batches, and each batch costs a transaction and a flush's two thread wake-ups: under load one flush in flight
+ * took 7–14% less CPU per call and served as many or more calls (docs/benchmarks.md).
+ */
+const MAX_SYNCS_IN_FLIGHT = 1;
 /** How often the checkpoint thread folds the write-ahead log back into the database. */
 const CHECKPOINT_INTERVAL_MS = 50;
 /**
