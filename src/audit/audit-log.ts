@@ -21,8 +21,8 @@ export const PRUNE_STEP_RECORDS = 2000;
 /**
  * Flushes of the write-ahead log in flight at once. One: records that arrive during a flush wait for it and then
  * share the next transaction and flush. A second flush in flight overlapped the disk's latency but halved the
- * batches, and each batch costs a transaction and a flush's two thread wake-ups: under load one flush in flight
- * took 7–14% less CPU per call and served as many or more calls (docs/benchmarks.md).
+ * batches, and each batch costs a transaction and a flush's two thread wake-ups: under load, in nine interleaved
+ * rounds, one flush in flight took 1–18% less CPU per call and served more calls in seven (docs/benchmarks.md).
  */
 const MAX_SYNCS_IN_FLIGHT = 1;
 /** How often the checkpoint thread folds the write-ahead log back into the database. */

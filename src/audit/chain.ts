@@ -10,7 +10,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 const s = jsonString;
 const n = (v: number | null): string => (v === null ? 'null' : String(v));
-const t = (v: string | null): string => (v === null ? 'null' : jsonString(v));
+const t = (v: string | null): string => (v === null ? 'null' : s(v));
 
 /**
  * The canonical JSON (RFC 8785 key order) of a record's content, built field by field because verify runs it
