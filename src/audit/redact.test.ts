@@ -212,6 +212,20 @@ describe('createRedactor', () => {
     expect(redactor.redactValue({ [key]: 1 })).toEqual({ '[REDACTED:github-token]': 1 });
   });
 
+  it('keeps a "__proto__" key and masks what is under it, so arguments cannot hide from the audit record', () => {
+    // JSON.parse makes "__proto__" an own key; copied by assignment it would replace the copy's prototype instead.
+    const note = j('token ghp', '_', 'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789');
+    const args: unknown = JSON.parse(
+      JSON.stringify({ a: 1 }).replace('{', `{"__proto__":{"password":"hunter2","note":"${note}"},`),
+    );
+    const { value, changed } = redactor.redactValueReport(args);
+    expect(changed).toBe(true);
+    expect(JSON.stringify(value)).toBe(
+      '{"__proto__":{"password":"[REDACTED:field]","note":"token [REDACTED:github-token]"},"a":1}',
+    );
+    expect(Object.getPrototypeOf(value)).toBeNull();
+  });
+
   it('survives hostile nesting without overflowing the stack', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 10_000; i++) deep = [deep];

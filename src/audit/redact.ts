@@ -106,7 +106,9 @@ function walk(value: unknown, key: string | undefined, depth: number, state: Wal
   if (Array.isArray(value)) return value.map((item: unknown) => walk(item, key, depth + 1, state));
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
     return value;
-  const out: Record<string, unknown> = {};
+  // No prototype: a key named "__proto__" (JSON.parse makes it an own key) must stay a key, not replace the
+  // prototype and vanish with everything under it, out of the audit record.
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) out[text(k, state)] = walk(v, k, depth + 1, state);
   return out;
 }
