@@ -25,6 +25,21 @@ describe('createDenyMatcher', () => {
     expect(defaults(rel)).toBe(expected);
   });
 
+  // A glob's `**` compiles to `.`, which skips line terminators unless the regex has the `s` flag.
+  it.each([
+    ['a\nb/.env', 'newline'],
+    ['a\rb/.ssh/id_ed25519', 'carriage return'],
+    ['a\u2028b/certs/site.pem', 'line separator'],
+    ['a\u2029b/repo/.git/config', 'paragraph separator'],
+    ['x/\n/id_rsa', 'a name that is only a newline'],
+  ])('denies %j beneath a directory whose name holds a %s', (rel) => {
+    expect(defaults(rel)).toBe(true);
+  });
+
+  it('still allows ordinary names that hold a line terminator', () => {
+    expect(defaults('a\nb/notes.txt')).toBe(false);
+  });
+
   it('denies everything beneath a denied directory', () => {
     const isDenied = createDenyMatcher(['secrets']);
     expect(isDenied('secrets')).toBe(true);
