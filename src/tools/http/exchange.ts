@@ -53,6 +53,10 @@ export function exchange(hop: Hop, target: FetchTarget, options: ExchangeOptions
     });
     req.once('response', resolve);
     req.once('error', reject);
+    // A server answering "101 Switching Protocols" with Upgrade makes node:http drop the socket without a
+    // 'response' or 'error', and the destroyed request then ignores the abort signal: without this the fetch
+    // would never settle, deadline or not. After 'response' or 'error' this is a no-op.
+    req.once('close', () => reject(new WardenError('HTTP_FAILED', 'connection closed without a response')));
     req.end(hop.body);
   });
 }
