@@ -5,6 +5,7 @@ import { parseOptions } from './parse-options.js';
 import type { CheckedArgs, ProgramKnowledge } from './program-knowledge.js';
 import { checkFindArgs } from './programs/find.js';
 import { checkGitArgs } from './programs/git.js';
+import { underDirectory } from './under-directory.js';
 
 /** Most arguments one call may pass, whatever the rule says. */
 export const MAX_ARGS = 256;
@@ -49,6 +50,9 @@ export function checkArgv(program: string, rule: ProgramRuleInput, args: readonl
   if (knowledge.table === undefined) {
     // Unknown arities: the rest of a short cluster (-fFILE) may be a file name.
     pathCandidates.push(...args.filter((a) => /^-[^-]./.test(a)).map((a) => a.slice(2)));
+  }
+  for (const dir of knowledge.directoryChanges?.(args) ?? []) {
+    pathCandidates.push(...pathCandidates.map((value) => underDirectory(dir, value)));
   }
   const body = knowledge.reorder === true ? rebuild(tokens) : [...args];
   return { argv: [...(knowledge.prefixArgs ?? []), ...body], pathCandidates };

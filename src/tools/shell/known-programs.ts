@@ -17,7 +17,7 @@ import {
   WC,
 } from './programs/coreutils.js';
 import { GREP } from './programs/grep.js';
-import { MAN, RSYNC, SSH } from './programs/remote.js';
+import { MAN, RSYNC, SFTP, SSH } from './programs/remote.js';
 import { SED } from './programs/sed.js';
 import { TAR } from './programs/tar.js';
 import type { ProgramKnowledge } from './program-knowledge.js';
@@ -47,7 +47,7 @@ export const KNOWN_PROGRAMS: ReadonlyMap<string, ProgramKnowledge> = new Map([
   ['tar', TAR],
   ['ssh', SSH],
   ['scp', SSH],
-  ['sftp', SSH],
+  ['sftp', SFTP],
   ['rsync', RSYNC],
   ['man', MAN],
 ]);

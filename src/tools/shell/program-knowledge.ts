@@ -23,6 +23,8 @@ export interface ProgramKnowledge {
   prefixArgs?: readonly string[];
   /** Which positionals are file names; default all. */
   isPathPositional?(index: number, tokens: readonly ArgToken[]): boolean;
+  /** Directories the program changes into before reading later names (tar -C); names are checked there too. */
+  directoryChanges?(args: readonly string[]): string[];
   /** Rules over the raw arguments, before parsing; throws SHELL_ARG_DENIED. */
   checkRaw?(args: readonly string[]): void;
   /** Extra rules over the parsed arguments; throws SHELL_ARG_DENIED. */

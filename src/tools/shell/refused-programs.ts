@@ -20,8 +20,12 @@ const REFUSED = new Set(
 /** Trailing version markers (`python3.12`, `perl5.36`, `gawk-5`) that must not slip past the refused list. */
 const VERSION_SUFFIX = /[-.]?\d+(?:[.-]\d+)*$/;
 
+/** Debian alternatives flavours (`vim.basic`, `vim.tiny`, `nc.openbsd`): /usr/bin/vimdiff resolves to vim.basic. */
+const FLAVOUR_SUFFIX = /\.[A-Za-z][^.]*$/;
+
 /** True when `name` (a configured program name or the basename of its resolved binary) must never run. */
 export function isRefusedProgram(name: string): boolean {
   const base = name.toLowerCase();
-  return REFUSED.has(base) || REFUSED.has(base.replace(VERSION_SUFFIX, ''));
+  const plain = base.replace(FLAVOUR_SUFFIX, '');
+  return [base, plain].some((n) => REFUSED.has(n) || REFUSED.has(n.replace(VERSION_SUFFIX, '')));
 }

@@ -2,9 +2,21 @@ import { WardenError } from '../../../errors/index.js';
 import type { ArgToken } from '../arg-token.js';
 import { defineOptions } from '../option-table.js';
 import type { ProgramKnowledge } from '../program-knowledge.js';
-import { positionals } from './positionals.js';
+import { optionValues, positionals } from './positionals.js';
 
 const never = (): boolean => false;
+
+/**
+ * `--files0-from=-` (and file's `-f -`) reads the names to open from stdin, where the path check never sees them:
+ * `sort --files0-from=-` with stdin `/etc/shadow` prints the file. A list file is an ordinary path argument.
+ */
+function refuseNamesFromStdin(options: readonly string[]): (tokens: readonly ArgToken[]) => void {
+  return (tokens) => {
+    if (optionValues(tokens, options).includes('-')) {
+      throw new WardenError('SHELL_ARG_DENIED', 'file names read from stdin are not allowed');
+    }
+  };
+}
 
 /** ls: read-only; -L is refused because following links during -R traversal may leave the roots. */
 export const LS: ProgramKnowledge = {
@@ -64,6 +76,7 @@ export const WC: ProgramKnowledge = {
   table: defineOptions('clLmw', 'bytes chars lines files0-from: max-line-length words help version'),
   deny: [],
   reorder: true,
+  check: refuseNamesFromStdin(['--files0-from']),
 };
 
 /** sort: -o writes a file and --compress-program runs one. */
@@ -78,6 +91,7 @@ export const SORT: ProgramKnowledge = {
   deny: ['-o', '--output', '--compress-program', '-T', '--temporary-directory'],
   nonPathOptions: ['-k', '--key', '-t', '--field-separator', '--sort', '-S', '--buffer-size'],
   reorder: true,
+  check: refuseNamesFromStdin(['--files0-from']),
 };
 
 /** uniq: a second positional is an output file, so at most one positional is accepted. */
@@ -165,6 +179,7 @@ export const FILE: ProgramKnowledge = {
   ],
   nonPathOptions: ['-e', '--exclude', '--exclude-quiet', '-F', '--separator', '-P', '--parameter'],
   reorder: true,
+  check: refuseNamesFromStdin(['-f', '--files-from']),
 };
 
 /** stat: read-only. */
@@ -186,6 +201,7 @@ export const DU: ProgramKnowledge = {
   deny: ['-L', '--dereference'],
   nonPathOptions: ['--exclude', '--time-style', '-B', '--block-size', '-t', '--threshold', '--time'],
   reorder: true,
+  check: refuseNamesFromStdin(['--files0-from']),
 };
 
 /** pwd: no operands. */

@@ -28,13 +28,15 @@ const NULLARY = new Set(
 
 /** Predicates taking one value, and whether that value may name a file. */
 const UNARY = new Map<string, 'path' | 'text'>([
-  ...'-name -iname -path -ipath -wholename -iwholename -regex -iregex -lname -ilname -regextype -type -xtype -size -perm -user -group -uid -gid -links -inum -samefile -fstype -printf -context'
+  ...'-name -iname -path -ipath -wholename -iwholename -regex -iregex -lname -ilname -regextype -type -xtype -size -perm -user -group -uid -gid -links -inum -fstype -printf -context'
     .split(' ')
     .map((name): [string, 'path' | 'text'] => [name, 'text']),
   ...'-amin -cmin -mmin -atime -ctime -mtime -used -maxdepth -mindepth'
     .split(' ')
     .map((name): [string, 'path' | 'text'] => [name, 'text']),
   ['-newer', 'path'],
+  // -samefile stats its operand: outside the roots it reveals whether a file exists.
+  ['-samefile', 'path'],
   ['-anewer', 'path'],
   ['-cnewer', 'path'],
   ['-files0-from', 'path'],

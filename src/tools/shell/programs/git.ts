@@ -5,6 +5,7 @@ import { defineOptions } from '../option-table.js';
 import type { CheckedArgs } from '../program-knowledge.js';
 import { hasOption, positionals } from './positionals.js';
 import type { ArgToken } from '../arg-token.js';
+import { underDirectory } from '../under-directory.js';
 
 /** Subcommands that only read the repository; the default when a rule names none. */
 export const GIT_READ_ONLY_SUBCOMMANDS = [
@@ -83,9 +84,15 @@ const FORCED_CONFIG = [
   'diff.external=',
   'protocol.allow=never',
   'sequence.editor=false',
+  // A signed commit makes log/show run the signature verifier; repository config may name any binary.
+  'gpg.program=false',
+  'gpg.ssh.program=false',
+  'gpg.x509.program=false',
 ];
 
 const DIFFING = new Set(['log', 'diff', 'show']);
+/** blame runs a repository's textconv driver by default; --no-textconv is its only switch. */
+const TEXTCONV_ONLY = new Set(['blame']);
 
 /** Checks a git command line: safe globals, an allowed subcommand, no dangerous subcommand options. */
 export function checkGitArgs(
@@ -107,16 +114,26 @@ export function checkGitArgs(
   const deny = [...GIT_DENIED, ...rule.denyOptions];
   const tokens = parseOptions(rest, { deny, allow: rule.allowOptions });
   if (sub === 'branch') checkBranch(tokens);
+  const { chdirs, base } = gitDirectories(globals);
   const pathCandidates = [
-    ...globals.flatMap((t) => (t.kind === 'option' && t.value !== undefined ? [t.value] : [])),
-    ...tokens.flatMap((t) => (t.kind === 'option' && t.value !== undefined ? [t.value] : [])),
-    ...rest
-      .filter((arg) => arg.startsWith('-') && !arg.startsWith('--') && arg.length > 2)
-      .map((arg) => arg.slice(2)),
-    ...positionals(tokens),
+    ...chdirs,
+    ...[
+      ...globals.flatMap((t) =>
+        t.kind === 'option' && t.name !== '-C' && t.value !== undefined ? [t.value] : [],
+      ),
+      ...tokens.flatMap((t) => (t.kind === 'option' && t.value !== undefined ? [t.value] : [])),
+      ...rest
+        .filter((arg) => arg.startsWith('-') && !arg.startsWith('--') && arg.length > 2)
+        .map((arg) => arg.slice(2)),
+      ...positionals(tokens),
+    ].map((value) => underDirectory(base, value)),
   ];
   const forced = FORCED_CONFIG.flatMap((setting) => ['-c', setting]);
-  const injected = DIFFING.has(sub) ? ['--no-ext-diff', '--no-textconv'] : [];
+  const injected = DIFFING.has(sub)
+    ? ['--no-ext-diff', '--no-textconv']
+    : TEXTCONV_ONLY.has(sub)
+      ? ['--no-textconv']
+      : [];
   const argv = [
     '--no-pager',
     '--no-optional-locks',
@@ -127,6 +144,22 @@ export function checkGitArgs(
     ...rest,
   ];
   return { argv, pathCandidates };
+}
+
+/**
+ * git -C changes directory before anything else is read, and several -C compose: `git -C .. diff --no-index
+ * ../x` from a sub directory reads outside the roots although `../x` is inside when read from the caller's cwd.
+ * Returns each -C target as the caller's cwd will resolve it, and the directory git finally works in.
+ */
+function gitDirectories(globals: readonly ArgToken[]): { chdirs: string[]; base: string } {
+  const chdirs: string[] = [];
+  let base = '';
+  for (const token of globals) {
+    if (token.kind !== 'option' || token.name !== '-C' || token.value === undefined) continue;
+    base = underDirectory(base, token.value);
+    chdirs.push(base);
+  }
+  return { chdirs, base };
 }
 
 const SEPARATE_VALUE_GLOBALS = ['-C', '--git-dir', '--work-tree'];

@@ -1,8 +1,16 @@
 import type { ProgramKnowledge } from '../program-knowledge.js';
 
-/** ssh/scp/sftp: options that run local commands (ProxyCommand, LocalCommand), load configs or forward ports. */
+/**
+ * ssh/scp/sftp: options that run local commands (ProxyCommand, LocalCommand), load configs or forward ports;
+ * -f backgrounds ssh in a new session, out of reach of the timeout's process-group kill.
+ */
 export const SSH: ProgramKnowledge = {
-  deny: ['-o', '-F', '-J', '-w', '-L', '-R', '-D', '-S', '-W', '-M', '-E'],
+  deny: ['-o', '-F', '-J', '-w', '-L', '-R', '-D', '-S', '-W', '-M', '-E', '-f'],
+};
+
+/** sftp: as ssh, and -b runs a batch file whose `!command` lines run in a local shell (`-b -` reads stdin). */
+export const SFTP: ProgramKnowledge = {
+  deny: [...SSH.deny, '-b'],
 };
 
 /** rsync: remote shells and remote paths, batch files, daemon mode and link-following copies. */
