@@ -140,7 +140,7 @@ export const jsConfigSchema = z
       .number()
       .int()
       .positive()
-      .max(8192)
+      .max(4096)
       .default(512)
       .describe('Stack limit of one evaluation, in KiB.'),
     maxOutputBytes: z

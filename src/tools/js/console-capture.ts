@@ -37,8 +37,8 @@ function stringLength(ctx: QuickJSContext, handle: QuickJSHandle): number {
 }
 
 /**
- * Installs `console.log/info/debug/warn/error` in the context; lines are kept until `maxBytes` (UTF-8) or
- * {@link MAX_CONSOLE_LINES} is reached, after which output is dropped and `truncated` is set.
+ * Installs `console.log/info/debug/warn/error` in the context; lines are kept until `maxBytes` (of their UTF-8
+ * JSON text) or {@link MAX_CONSOLE_LINES} is reached, after which output is dropped and `truncated` is set.
  */
 export function installConsole(ctx: QuickJSContext, maxBytes: number, unwrap: Unwrap): ConsoleCapture {
   const capture: ConsoleCapture = { lines: [], bytes: 0, truncated: false };
@@ -54,7 +54,9 @@ export function installConsole(ctx: QuickJSContext, maxBytes: number, unwrap: Un
       return;
     }
     const text = ctx.getString(textHandle);
-    const bytes = Buffer.byteLength(text, 'utf8');
+    // Counted as the JSON the client receives: control characters escape to six bytes each, so raw UTF-8 bytes
+    // would let a flood of them exceed the output cap several times over.
+    const bytes = Buffer.byteLength(JSON.stringify(text), 'utf8');
     if (bytes > remaining) {
       capture.truncated = true;
       return;

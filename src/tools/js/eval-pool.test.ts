@@ -4,8 +4,8 @@ import { evalWorkerEntry } from './worker-entry.js';
 
 const pools: EvalPool[] = [];
 
-async function startPool(size: number, timeoutMs: number): Promise<EvalPool> {
-  const limits = { memoryBytes: 8 * 1024 * 1024, stackBytes: 256 * 1024, timeoutMs, maxOutputBytes: 65536 };
+async function startPool(size: number, timeoutMs: number, stackBytes = 256 * 1024): Promise<EvalPool> {
+  const limits = { memoryBytes: 8 * 1024 * 1024, stackBytes, timeoutMs, maxOutputBytes: 65536 };
   const pool = await EvalPool.start({ size, limits, entry: evalWorkerEntry() });
   pools.push(pool);
   return pool;
@@ -84,6 +84,29 @@ describe('EvalPool', () => {
     await queuedRefused;
     await expect(pool.run('1', undefined)).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
   });
+
+  // The configuration allows 8 MiB; the engine's C stack is 5 MiB. Unclamped, 8 MiB failed every evaluation with
+  // JS_STACK, and 5150 KiB let recursion write over the engine's static data (out-of-bounds accesses follow).
+  it.each([5150 * 1024, 8 * 1024 * 1024])(
+    'keeps QuickJS inside its fixed C stack with a %i-byte limit',
+    async (stackBytes) => {
+      const pool = await startPool(1, 10_000, stackBytes);
+      expect(await pool.run('1 + 1', undefined)).toEqual(ok('2'));
+      expect(await pool.run('function f() { return f() + 1; } f()', undefined)).toEqual({
+        ok: false,
+        code: 'JS_STACK',
+        message: 'evaluation exceeded its stack limit',
+      });
+      const depth = await pool.run(
+        'let d = 0; function f() { d++; f(); } try { f(); } catch (e) {} d > 10000',
+        undefined,
+      );
+      expect(depth).toEqual(ok('true'));
+      expect(await pool.run('JSON.stringify({ a: [1, "x"] }) + "abc".toUpperCase()', undefined)).toEqual(
+        ok('"{\\"a\\":[1,\\"x\\"]}ABC"'),
+      );
+    },
+  );
 
   it('serves evaluations in parallel across workers', async () => {
     const pool = await startPool(2, 5000);

@@ -30,6 +30,12 @@ const cases: Array<[string, string, string | undefined, string, typeof limits?]>
   ['a syntax error', 'let let', undefined, 'JS_ERROR'],
   ['a cyclic result', 'const o = {}; o.o = o; o', undefined, 'JS_BAD_RESULT'],
   ['a too large result', '"x".repeat(10000)', undefined, 'JS_BAD_RESULT'],
+  [
+    'a too deeply nested result',
+    'let a = []; for (let i = 0; i < 200; i++) a = [a]; a',
+    undefined,
+    'JS_BAD_RESULT',
+  ],
   ['a timeout', 'for (;;) {}', undefined, 'JS_TIMEOUT', shortLimits],
   [
     'a timeout in a job',

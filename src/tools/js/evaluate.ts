@@ -7,6 +7,17 @@ import type { EvalOutcome, EvalRequest } from './eval-protocol.js';
 export const CONSOLE_SHARE_OF_OUTPUT = 0.25;
 /** Most rounds of pending jobs run while awaiting a returned promise (each round drains the queue). */
 export const MAX_SETTLE_ROUNDS = 10_000;
+/**
+ * Deepest nesting of arrays and objects in a result. The gateway's main thread walks results recursively
+ * (JSON.stringify, redaction); a few thousand levels, built by a short loop, overflow its stack there.
+ */
+export const MAX_RESULT_DEPTH = 128;
+/**
+ * Largest stack QuickJS is allowed. The release build's C stack is a fixed 5 MiB just above the module's static
+ * data, and QuickJS only compares against the limit it is given: a larger limit lets recursion write over that
+ * data (corrupting the engine for later evaluations) or, past the stack's base, makes every evaluation fail.
+ */
+export const MAX_ENGINE_STACK_BYTES = 4 * 1024 * 1024;
 
 interface RunState {
   ctx: QuickJSContext;
@@ -71,11 +82,29 @@ function settle(state: RunState, handle: QuickJSHandle): QuickJSHandle {
   throw new EvalFailure('JS_TIMEOUT', 'the returned promise did not settle in time');
 }
 
+/** True when JSON text nests arrays and objects deeper than `limit` (brackets inside strings do not count). */
+function jsonNestsDeeperThan(json: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character, so an escaped quote does not end the string.
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 function serialise(
   state: RunState,
   stringify: QuickJSHandle,
   value: QuickJSHandle,
-  budgetBytes: number,
+  budget: () => number,
 ): string {
   const { ctx } = state;
   const result = ctx.callFunction(stringify, ctx.undefined, value);
@@ -86,6 +115,8 @@ function serialise(
   }
   const json = result.value;
   try {
+    // Read after stringifying: a toJSON or getter may have logged to the console meanwhile, and that output counts.
+    const budgetBytes = budget();
     if (ctx.typeof(json) !== 'string') return 'null';
     const lengthHandle = ctx.getProp(json, 'length');
     const length = ctx.getNumber(lengthHandle);
@@ -94,6 +125,8 @@ function serialise(
     if (length > budgetBytes) throw tooLarge;
     const text = ctx.getString(json);
     if (Buffer.byteLength(text, 'utf8') > budgetBytes) throw tooLarge;
+    if (jsonNestsDeeperThan(text, MAX_RESULT_DEPTH))
+      throw new EvalFailure('JS_BAD_RESULT', `result is nested deeper than ${MAX_RESULT_DEPTH} levels`);
     return text;
   } finally {
     json.dispose();
@@ -114,7 +147,12 @@ function runInContext(state: RunState): EvalOutcome {
     const completion = expectValue(state, ctx.evalCode(request.code, 'eval.js', { type: 'global' }));
     const value = settle(state, completion);
     try {
-      const resultJson = serialise(state, stringify, value, request.limits.maxOutputBytes - capture.bytes);
+      const resultJson = serialise(
+        state,
+        stringify,
+        value,
+        () => request.limits.maxOutputBytes - capture.bytes,
+      );
       return { ok: true, resultJson, logs: capture.lines, logsTruncated: capture.truncated };
     } finally {
       value.dispose();
@@ -152,7 +190,7 @@ export function evaluate(module: QuickJSWASMModule, request: Omit<EvalRequest, '
   const deadlineMs = Date.now() + request.limits.timeoutMs;
   let interrupted = false;
   runtime.setMemoryLimit(request.limits.memoryBytes);
-  runtime.setMaxStackSize(request.limits.stackBytes);
+  runtime.setMaxStackSize(Math.min(request.limits.stackBytes, MAX_ENGINE_STACK_BYTES));
   runtime.setInterruptHandler(() => {
     if (Date.now() > deadlineMs) interrupted = true;
     return interrupted;

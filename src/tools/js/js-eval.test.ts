@@ -203,6 +203,33 @@ describe('js_eval hostile evaluations', () => {
     });
   });
 
+  it('ends recursion through getters, proxy traps, callbacks and conversions with JS_STACK', async () => {
+    // Each path adds native frames between QuickJS's own stack checks.
+    for (const code of [
+      'const o = { get x() { return this.x + 1; } }; o.x',
+      'const p = new Proxy({}, { get(t, k) { return p[k]; } }); p.x',
+      'function f() { return [1].map(f); } f()',
+      'function f() { return [2, 1].sort(() => (f(), 0)); } f()',
+      'const o = { toString() { return "" + o; } }; String(o)',
+      'function f() { return JSON.parse("[1]", () => f()); } f()',
+      'function f() { return "a".replace(/a/, f); } f()',
+    ]) {
+      expect(await failure(code)).toEqual({
+        code: 'JS_STACK',
+        message: 'evaluation exceeded its stack limit',
+      });
+    }
+  });
+
+  it('stops native work that never reaches an interrupt check with JS_TIMEOUT, then serves again', async () => {
+    // Array.prototype.join over 2^32-1 holes runs in C without polling the deadline; the pool's backstop ends it.
+    expect(await quickFailure('const a = []; a.length = 2 ** 32 - 1; a.join("").length')).toEqual({
+      code: 'JS_TIMEOUT',
+      message: 'evaluation exceeded 300 ms',
+    });
+    expect(await run('input + 1', 1, quickTool)).toEqual({ result: 2, logs: [], logsTruncated: false });
+  });
+
   it('ends deeply nested JSON input parsing inside the sandbox with JS_STACK', async () => {
     expect(await failure('JSON.parse("[".repeat(200000))')).toEqual({
       code: 'JS_STACK',
@@ -217,10 +244,41 @@ describe('js_eval hostile evaluations', () => {
     });
   });
 
+  it('counts console output written while the result is serialised against the output cap', async () => {
+    // 15 002 bytes logged from toJSON leave 50 534 of 65 536 for the result; a 60 002-byte result must not pass.
+    expect(
+      await failure('({ toJSON() { console.log("x".repeat(15000)); return "y".repeat(60000); } })'),
+    ).toEqual({ code: 'JS_BAD_RESULT', message: 'result exceeds 50534 bytes' });
+  });
+
   it('refuses a result with a cycle with JS_BAD_RESULT', async () => {
     expect(await failure('const o = {}; o.self = o; o')).toEqual({
       code: 'JS_BAD_RESULT',
       message: 'result is not JSON-serialisable (TypeError: circular reference)',
+    });
+  });
+
+  it('refuses a deeply nested result with JS_BAD_RESULT instead of overflowing the host stack', async () => {
+    // A few kilobytes of JSON built by a short loop; the host's recursive JSON.stringify overflowed on it.
+    expect(await failure('let a = []; for (let i = 0; i < 10000; i++) a = [a]; a')).toEqual({
+      code: 'JS_BAD_RESULT',
+      message: 'result is nested deeper than 128 levels',
+    });
+    expect(await failure('let o = {}; for (let i = 0; i < 200; i++) o = { o }; o')).toEqual({
+      code: 'JS_BAD_RESULT',
+      message: 'result is nested deeper than 128 levels',
+    });
+    // 128 levels pass, and brackets inside strings are text, not nesting.
+    let expected: unknown = ['[[[{{{\\"'];
+    for (let i = 1; i < 128; i++) expected = [expected];
+    expect(await run('let a = ["[[[{{{\\\\\\""]; for (let i = 1; i < 128; i++) a = [a]; a')).toEqual({
+      result: expected,
+      logs: [],
+      logsTruncated: false,
+    });
+    expect(await failure('let a = []; for (let i = 1; i < 129; i++) a = [a]; a')).toEqual({
+      code: 'JS_BAD_RESULT',
+      message: 'result is nested deeper than 128 levels',
     });
   });
 
@@ -326,6 +384,17 @@ describe('js_eval hostile evaluations', () => {
       logs: [],
       logsTruncated: true,
     });
+  });
+
+  it('counts console output as the escaped JSON the client receives', async () => {
+    // 16 KiB of console budget (a quarter of 64 KiB): control characters escape to six bytes each in JSON, so
+    // 1000 lines of 100 of them (100 KB raw) would be 600 KB on the wire if raw bytes were counted.
+    const out = await run('for (let i = 0; i < 1000; i++) console.log("\\u0001".repeat(100)); 1');
+    expect(out?.['logsTruncated']).toBe(true);
+    const logs = out?.['logs'] as Array<{ text: string }>;
+    expect(JSON.stringify(logs.map((line) => line.text)).length).toBeLessThanOrEqual(
+      16 * 1024 + logs.length + 2,
+    );
   });
 
   it('refuses a promise that can never settle', async () => {
