@@ -13,6 +13,16 @@ describe('extractCredential', () => {
     expect(extractCredential({})).toBeUndefined();
   });
 
+  it('refuses two Authorization lines, which Node folds to the first', () => {
+    const headers = { authorization: `Bearer ${KEY}` };
+    expect(extractCredential(headers, ['Host', 'h', 'Authorization', `Bearer ${KEY}`])).toBe(KEY);
+    for (const second of [`Bearer ${KEY}`, 'Bearer wdn_other', 'Basic eDp5']) {
+      expect(() =>
+        extractCredential(headers, ['Authorization', `Bearer ${KEY}`, 'authorization', second]),
+      ).toThrow(expect.objectContaining({ code: 'AUTH_INVALID', message: 'malformed Authorization header' }));
+    }
+  });
+
   it('refuses other schemes, empty, duplicated and conflicting values', () => {
     for (const headers of [
       { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },

@@ -4,12 +4,29 @@ import { WardenError } from '../errors/index.js';
 /** Longest credential header value examined. */
 export const MAX_CREDENTIAL_CHARS = 16 * 1024;
 
+/** How many header lines named `name` (lowercase) a request carried. */
+function lineCount(rawHeaders: readonly string[], name: string): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const line = rawHeaders[i] ?? '';
+    if (line.length === name.length && line.toLowerCase() === name) count++;
+  }
+  return count;
+}
+
 /**
  * The credential of a request from `Authorization: Bearer` or `X-API-Key`; undefined when neither is present.
- * Other schemes, empty values, duplicates and conflicting values are refused (AUTH_INVALID).
+ * Other schemes, empty values, duplicates and conflicting values are refused (AUTH_INVALID). `rawHeaders` are
+ * the header lines as received: Node keeps only the first of two Authorization lines, so a second one (which a
+ * proxy in front may have read instead) is only visible there.
  */
-export function extractCredential(headers: IncomingHttpHeaders): string | undefined {
+export function extractCredential(
+  headers: IncomingHttpHeaders,
+  rawHeaders: readonly string[] = [],
+): string | undefined {
   const authorization = headers.authorization;
+  if (lineCount(rawHeaders, 'authorization') > 1)
+    throw new WardenError('AUTH_INVALID', 'malformed Authorization header');
   const apiKeyHeader = headers['x-api-key'];
   let bearer: string | undefined;
   if (authorization !== undefined) {

@@ -22,6 +22,8 @@ export interface AuthRequest {
   remoteAddress: string;
   /** The request target (path and query). */
   url: string;
+  /** Header lines as received (name, value, name, value…), to see repeats Node folds away. */
+  rawHeaders?: readonly string[] | undefined;
   /** Only when the TLS handshake verified the certificate against `listen.tls.clientCa` (socket.authorized). */
   peerCertificate?: { fingerprint256: string; subjectCN?: string };
 }
@@ -148,7 +150,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     if (!ipAllow.empty && !ipAllow.contains(client)) throw new WardenError('IP_DENIED');
     const clientAddress = client.text;
     if (auth.mode === 'none') return { principal: ANONYMOUS, clientAddress };
-    const credential = extractCredential(req.headers);
+    const credential = extractCredential(req.headers, req.rawHeaders);
     let principal: Principal | Promise<Principal>;
     if (credential === undefined) {
       if (options.mtls !== true || !req.peerCertificate) throw new WardenError('AUTH_REQUIRED');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHostCheck } from './host-check.js';
+import { createHostCheck, soleHost } from './host-check.js';
 
 const loopback = createHostCheck({
   listen: { host: '127.0.0.1', port: 8787 },
@@ -49,5 +49,19 @@ describe('host check', () => {
     expect(check.hostAllowed('0.0.0.0:443')).toBe(false);
     expect(check.originAllowed('https://app.example.org')).toBe(true);
     expect(check.originAllowed('https://mcp.example.org')).toBe(true);
+  });
+});
+
+describe('soleHost', () => {
+  it('is the Host of a request with exactly one Host line, in any letter case', () => {
+    expect(soleHost(['host', '127.0.0.1:8787', 'Accept', '*/*'])).toBe('127.0.0.1:8787');
+    expect(soleHost(['HOST', 'localhost:8787'])).toBe('localhost:8787');
+  });
+
+  it('is undefined without a Host line or with two, even two equal ones', () => {
+    expect(soleHost(['Accept', '*/*'])).toBeUndefined();
+    expect(soleHost(['Host', '127.0.0.1:8787', 'Host', 'evil.example'])).toBeUndefined();
+    expect(soleHost(['Host', 'evil.example', 'host', '127.0.0.1:8787'])).toBeUndefined();
+    expect(soleHost(['Host', '127.0.0.1:8787', 'Host', '127.0.0.1:8787'])).toBeUndefined();
   });
 });

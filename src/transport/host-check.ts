@@ -41,3 +41,20 @@ export function createHostCheck(options: HostCheckOptions): HostCheck {
     originAllowed: (value) => value === undefined || origins.has(value.toLowerCase()),
   };
 }
+
+/**
+ * The Host of a request when it carried exactly one Host line, else undefined. Node keeps the first of two Host
+ * lines and drops the second, while a proxy or cache in front may route by the other one; RFC 9112 §3.2 asks for
+ * such a request to be refused.
+ */
+export function soleHost(rawHeaders: readonly string[]): string | undefined {
+  let host: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    // Every request pays for this loop: the length test spares lower-casing the other header names.
+    const name = rawHeaders[i] ?? '';
+    if (name.length !== 4 || name.toLowerCase() !== 'host') continue;
+    if (host !== undefined) return undefined;
+    host = rawHeaders[i + 1] ?? '';
+  }
+  return host;
+}

@@ -18,7 +18,7 @@ import { classify, errorResponse, parseMessage } from '../mcp/jsonrpc.js';
 import { isSupportedProtocolVersion } from '../mcp/protocol.js';
 import { RPC, type JsonRpcErrorResponse } from '../mcp/wire.js';
 import { readBody } from './body.js';
-import { createHostCheck, type HostCheck } from './host-check.js';
+import { createHostCheck, soleHost, type HostCheck } from './host-check.js';
 import { Exchange, HttpSessionChannel } from './http-channel.js';
 import type { AuthResult, HttpGuardPort, MetricsRenderPort } from './ports.js';
 
@@ -71,6 +71,17 @@ function rpcError(
   sendJson(res, status, error, headers);
 }
 
+/**
+ * True for `application/json`, with parameters or not. A prefix test would also admit `application/json-patch+json`
+ * or `application/jsonl`, bodies that other parsers in front of Warden read differently.
+ */
+function isJsonMediaType(type: string | undefined): boolean {
+  if (type === undefined) return false;
+  const semicolon = type.indexOf(';');
+  const essence = (semicolon === -1 ? type : type.slice(0, semicolon)).trim().toLowerCase();
+  return essence === 'application/json';
+}
+
 function wardenErrorBody(error: WardenError): JsonRpcErrorResponse {
   const code =
     error.code === 'PARSE_ERROR' ? RPC.PARSE_ERROR : error.status === 400 ? RPC.INVALID_REQUEST : RPC.REFUSED;
@@ -113,7 +124,7 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    if (!hostCheck?.hostAllowed(req.headers.host))
+    if (!hostCheck?.hostAllowed(soleHost(req.rawHeaders)))
       return rpcError(res, 403, wardenErrorBody(new WardenError('BAD_HOST')));
     if (!hostCheck.originAllowed(req.headers.origin))
       return rpcError(res, 403, wardenErrorBody(new WardenError('BAD_ORIGIN')));
@@ -163,6 +174,7 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
         headers: req.headers,
         remoteAddress: req.socket.remoteAddress ?? '',
         url,
+        rawHeaders: req.rawHeaders,
         peerCertificate: cert?.fingerprint256
           ? {
               fingerprint256: cert.fingerprint256,
@@ -275,8 +287,7 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     correlationId: string,
     headers: Record<string, string>,
   ): Promise<void> {
-    const type = req.headers['content-type'];
-    if (typeof type !== 'string' || !type.toLowerCase().startsWith('application/json')) {
+    if (!isJsonMediaType(req.headers['content-type'])) {
       req.resume();
       return rpcError(res, 415, wardenErrorBody(new WardenError('BAD_CONTENT_TYPE')), headers);
     }

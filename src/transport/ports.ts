@@ -7,6 +7,8 @@ export interface HttpRequestFacts {
   headers: IncomingHttpHeaders;
   remoteAddress: string;
   url: string;
+  /** Header lines as received (name, value, …): Node keeps only the first of a repeated Authorization. */
+  rawHeaders?: readonly string[] | undefined;
   peerCertificate?: { fingerprint256: string; subjectCN?: string | undefined } | undefined;
 }
 
