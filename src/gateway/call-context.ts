@@ -1,4 +1,5 @@
 import type { WardenError } from '../errors/index.js';
+import { notification } from '../mcp/jsonrpc.js';
 import { CORRELATION_META_KEY, type JsonRpcRequest, type JsonRpcResponse } from '../mcp/wire.js';
 import type { AuditRecordInput } from './ports.js';
 import type { ClientSession } from './session.js';
@@ -53,4 +54,22 @@ export function reply(response: JsonRpcResponse): Reply {
 export function withCorrelation(meta: unknown, correlationId: string): Record<string, unknown> {
   const base = typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? meta : {};
   return { ...base, [CORRELATION_META_KEY]: correlationId };
+}
+
+/**
+ * Relays upstream progress for one client request, under the token that client chose; undefined when it chose
+ * none. The upstream is given Warden's own token instead: clients' tokens collide with each other and with
+ * Warden's upstream request ids, and a borrowed id would route another client's progress to its caller.
+ */
+export function progressRelay(
+  session: ClientSession,
+  request: JsonRpcRequest,
+): ((params: Record<string, unknown>) => void) | undefined {
+  const meta = request.params?._meta;
+  const token =
+    typeof meta === 'object' && meta !== null && 'progressToken' in meta ? meta.progressToken : undefined;
+  if (token === undefined) return undefined;
+  return (p) => {
+    session.channel.send(notification('notifications/progress', { ...p, progressToken: token }), request.id);
+  };
 }

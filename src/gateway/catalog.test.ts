@@ -28,6 +28,26 @@ describe('Catalog', () => {
     );
   });
 
+  it('stops on names of two sources that differ only in letter case, as on an exact twin', () => {
+    expect(() =>
+      Catalog.build([], [listing('a', false, ['fs_read']), listing('b', false, ['FS_Read'])]),
+    ).toThrow('tool "FS_Read" is offered by both upstream "a" and upstream "b"');
+    const catalog = Catalog.build([], [listing('a', false, ['x']), listing('b', false, ['y'])]);
+    expect(catalog.replace(listing('b', false, ['y', 'X']))?.code).toBe('TOOL_NAME_COLLISION');
+    expect([...catalog.tools.keys()]).toEqual(['x', 'y']);
+  });
+
+  it('lets one source offer names that differ only in case, and resources whose URIs do', () => {
+    const a = {
+      ...listing('a', false, ['get', 'Get']),
+      resources: [{ uri: 'file:///A' }, { uri: 'file:///a' }],
+    };
+    const b = { ...listing('b', false, []), resources: [{ uri: 'FILE:///A' }] };
+    const catalog = Catalog.build([], [a, b]);
+    expect([...catalog.tools.keys()]).toEqual(['get', 'Get']);
+    expect(catalog.resources.size).toBe(3);
+  });
+
   it('refuses a run-time listing that would shadow another source, keeping the old one', () => {
     const catalog = Catalog.build([], [listing('a', false, ['x']), listing('b', false, ['y'])]);
     const error = catalog.replace(listing('b', false, ['y', 'x']));

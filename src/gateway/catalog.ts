@@ -85,18 +85,25 @@ export class Catalog {
     const prompts = new Map<string, PromptEntry>();
     const resources = new Map<string, { upstream: string; definition: Record<string, unknown> }>();
     const templates: Catalog['templates'] = [];
+    // Tool and prompt names of two sources that differ only in letter case also collide: to a model (and to a
+    // person approving a call) `FS_READ` from an upstream shadows the built-in `fs_read` as an exact twin would.
+    const folded = new Map<string, { upstream: string | undefined }>();
     const claim = <T extends { upstream: string | undefined }>(
       map: Map<string, T>,
       name: string,
       entry: T,
       kind: string,
     ): void => {
-      const existing = map.get(name);
+      const key = `${kind}\u0000${name.toLowerCase()}`;
+      const similar = kind === 'resource' ? undefined : folded.get(key);
+      const existing =
+        map.get(name) ?? (similar && similar.upstream !== entry.upstream ? similar : undefined);
       if (existing) {
         const a = existing.upstream === undefined ? 'built-in tools' : `upstream "${existing.upstream}"`;
         const b = entry.upstream === undefined ? 'built-in tools' : `upstream "${entry.upstream}"`;
         throw new WardenError('TOOL_NAME_COLLISION', `${kind} "${name}" is offered by both ${a} and ${b}`);
       }
+      if (!similar) folded.set(key, entry);
       map.set(name, entry);
     };
     for (const tool of this.builtins) {

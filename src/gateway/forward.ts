@@ -2,7 +2,14 @@ import { WardenError } from '../errors/index.js';
 import { errorResponse, resultResponse } from '../mcp/jsonrpc.js';
 import { RPC, type JsonRpcRequest, type JsonRpcResponse } from '../mcp/wire.js';
 import type { UpstreamClient } from '../upstream/index.js';
-import { auditBase, reply, withCorrelation, type Reply, type RequestFacts } from './call-context.js';
+import {
+  auditBase,
+  progressRelay,
+  reply,
+  withCorrelation,
+  type Reply,
+  type RequestFacts,
+} from './call-context.js';
 import type { AuditRecordInput } from './ports.js';
 import type { ClientSession } from './session.js';
 import type { ToolCallDeps } from './tool-call.js';
@@ -105,6 +112,7 @@ export async function forwardRequest(
       release = deps.limiter?.acquire(session.principal.id, route.policyName);
       const params = { ...route.params, _meta: withCorrelation(route.params._meta, facts.correlationId) };
       const result = await route.client.request(request.method, params, {
+        onProgress: progressRelay(session, request),
         owner: { session, requestId: request.id },
       });
       response = resultResponse(

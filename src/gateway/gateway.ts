@@ -16,6 +16,7 @@ import type { BuiltinTool } from '../tools/types.js';
 import { createUpstreamClient, type CreateUpstreamOptions, type UpstreamClient } from '../upstream/index.js';
 import { reply, type Reply, type RequestFacts } from './call-context.js';
 import { Catalog, type UpstreamListing } from './catalog.js';
+import { screenListing } from './definition-screen.js';
 import { toErrorResponse } from './error-response.js';
 import { Subscriptions } from './subscriptions.js';
 import { forwardRequest, soleResourceUpstream } from './forward.js';
@@ -124,7 +125,7 @@ export class Gateway {
       [...this.upstreams.values()].map(async (client): Promise<UpstreamListing | undefined> => {
         try {
           await client.start();
-          return this.pinned(await fetchListing(client, this.prefixOf(client.name)));
+          return this.pinned(this.screened(await fetchListing(client, this.prefixOf(client.name))));
         } catch (error) {
           this.options.logger.error(
             { upstream: client.name, err: error },
@@ -140,6 +141,18 @@ export class Gateway {
     );
     this.catalog = built;
     this.deps.catalog = built;
+  }
+
+  /** Leaves out what an upstream lists with look-alike names or hidden characters (see screenListing). */
+  private screened(listing: UpstreamListing): UpstreamListing {
+    const { listing: kept, refused } = screenListing(listing);
+    for (const r of refused) {
+      this.options.logger.warn(
+        { upstream: listing.upstream, kind: r.kind, name: r.name, reason: r.reason },
+        'upstream definition refused; not listed',
+      );
+    }
+    return kept;
   }
 
   /** Marks the tools whose definitions differ from their pins (and pins the ones seen for the first time). */
@@ -172,7 +185,7 @@ export class Gateway {
     const client = this.upstreams.get(name);
     if (!client || client.state !== 'ready') return;
     try {
-      const listing = this.pinned(await fetchListing(client, this.prefixOf(name)));
+      const listing = this.pinned(this.screened(await fetchListing(client, this.prefixOf(name))));
       const collision = this.catalog.replace(listing);
       if (collision)
         this.options.logger.error({ upstream: name, err: collision }, 'upstream listing refused');

@@ -1,10 +1,17 @@
 import { WardenError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import type { Pinning } from '../pinning/index.js';
-import { errorResponse, notification, resultResponse } from '../mcp/jsonrpc.js';
+import { errorResponse, resultResponse } from '../mcp/jsonrpc.js';
 import { RPC, type JsonRpcRequest, type JsonRpcResponse, type ToolResult } from '../mcp/wire.js';
 import { UpstreamRpcError, type UpstreamClient } from '../upstream/index.js';
-import { auditBase, reply, withCorrelation, type Reply, type RequestFacts } from './call-context.js';
+import {
+  auditBase,
+  progressRelay,
+  reply,
+  withCorrelation,
+  type Reply,
+  type RequestFacts,
+} from './call-context.js';
 import type { Catalog, ToolEntry } from './catalog.js';
 import type {
   ArgValidatorPort,
@@ -197,19 +204,12 @@ async function callUpstream(
   const client = entry.upstream === undefined ? undefined : deps.upstreams.get(entry.upstream);
   if (!client) throw new WardenError('UPSTREAM_UNAVAILABLE');
   const params = request.params ?? {};
-  const meta = params._meta;
-  const clientToken =
-    typeof meta === 'object' && meta !== null && 'progressToken' in meta ? meta.progressToken : undefined;
-  const outgoing = { ...params, name: entry.originalName, _meta: withCorrelation(meta, correlationId) };
-  const onProgress =
-    clientToken === undefined
-      ? undefined
-      : (p: Record<string, unknown>): void => {
-          session.channel.send(
-            notification('notifications/progress', { ...p, progressToken: clientToken }),
-            request.id,
-          );
-        };
+  const outgoing = {
+    ...params,
+    name: entry.originalName,
+    _meta: withCorrelation(params._meta, correlationId),
+  };
+  const onProgress = progressRelay(session, request);
   const result = await client.request('tools/call', outgoing, {
     signal,
     onProgress,
