@@ -33,6 +33,11 @@ export const RSYNC: ProgramKnowledge = {
     '--copy-dirlinks',
     '-K',
     '--keep-dirlinks',
+    // Relative values are read from the destination, not the working directory, so the path check would look in
+    // the wrong place: `--link-dest=../../outside` hard-links files from outside the roots into them.
+    '--link-dest',
+    '--copy-dest',
+    '--compare-dest',
   ],
 };
 
