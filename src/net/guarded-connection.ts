@@ -41,6 +41,7 @@ export function connectGuarded(options: ConnectGuardedOptions): Promise<Socket> 
       allow: options.allow,
       port: options.port,
       ...(options.resolve ? { resolve: options.resolve } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const socket = netConnect({ host, port: options.port, lookup });
     let current: Socket = socket;

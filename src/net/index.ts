@@ -27,4 +27,10 @@ export {
   type Resolver,
   type SafeLookupOptions,
 } from './safe-lookup.js';
+export {
+  MAX_LOOKUP_POOL_THREADS,
+  limitLookups,
+  type LimitLookupsOptions,
+  type LimitedLookup,
+} from './lookup-limit.js';
 export { connectGuarded, type ConnectGuardedOptions } from './guarded-connection.js';

@@ -1,15 +1,36 @@
 import { createServer, type Server } from 'node:net';
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isWardenError } from '../errors/index.js';
+import { WardenError, isWardenError } from '../errors/index.js';
 import { EMPTY_ALLOW_LIST, parseAllowList } from './allow-list.js';
 import { connectGuarded } from './guarded-connection.js';
-import { createSafeLookup, resolveChecked, type Resolver } from './safe-lookup.js';
+import { limitLookups } from './lookup-limit.js';
+import { createSafeLookup, resolveChecked, type ResolvedAddress, type Resolver } from './safe-lookup.js';
 
 const answers =
   (...list: string[]): Resolver =>
   () =>
     Promise.resolve(list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+
+/** A resolver limited to one lookup at a time whose lookups answer only when the test says so. */
+function heldResolver(): { resolve: Resolver; reached: string[]; asked: string[]; answerAll: () => void } {
+  const reached: string[] = [];
+  const asked: string[] = [];
+  const pending: (() => void)[] = [];
+  const limited = limitLookups(
+    (host: string) =>
+      new Promise<ResolvedAddress[]>((done) => {
+        asked.push(host);
+        pending.push(() => done([{ address: '127.0.0.1', family: 4 }]));
+      }),
+    { maxConcurrent: 1 },
+  );
+  const resolve: Resolver = (host, signal) => {
+    reached.push(host);
+    return limited(host, signal);
+  };
+  return { resolve, reached, asked, answerAll: () => pending.splice(0).forEach((answer) => answer()) };
+}
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -61,6 +82,19 @@ describe('resolveChecked', () => {
         }),
       ),
     ).toBe('HTTP_DNS_FAILED');
+  });
+
+  it('passes its signal to the resolver: a lookup still queued ends with the deadline code, not HTTP_DNS_FAILED', async () => {
+    const { resolve, asked, answerAll } = heldResolver();
+    const allow = parseAllowList(['127.0.0.0/8']);
+    const first = resolveChecked('first.test', { allow, resolve });
+    const deadline = new AbortController();
+    const queued = codeOf(resolveChecked('queued.test', { allow, resolve, signal: deadline.signal }));
+    deadline.abort(new WardenError('HTTP_TIMEOUT'));
+    expect(await queued).toBe('HTTP_TIMEOUT');
+    answerAll();
+    expect(await first).toEqual([{ address: '127.0.0.1', family: 4 }]);
+    expect(asked).toEqual(['first.test']);
   });
 
   it('checks literals without resolving them', async () => {
@@ -146,6 +180,30 @@ describe('connectGuarded', () => {
     });
     expect([socket.remoteAddress, socket.remotePort]).toEqual(['127.0.0.1', port]);
     socket.destroy();
+  });
+
+  it('gives up a connection waiting for a lookup slot when its signal fires, without looking the name up', async () => {
+    const { resolve, reached, asked, answerAll } = heldResolver();
+    const allow = parseAllowList([`127.0.0.1:${port}`]);
+    const held = connectGuarded({ host: 'held.test', port, tls: false, allow, resolve });
+    const controller = new AbortController();
+    const waiting = connectGuarded({
+      host: 'queued.test',
+      port,
+      tls: false,
+      allow,
+      resolve,
+      signal: controller.signal,
+    });
+    while (!reached.includes('queued.test') || asked.length === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(asked).toEqual(['held.test']);
+    controller.abort(new WardenError('HTTP_TIMEOUT'));
+    expect(await codeOf(waiting)).toBe('HTTP_TIMEOUT');
+    answerAll();
+    (await held).destroy();
+    expect(asked).toEqual(['held.test']);
   });
 
   it('rejects with the abort reason when the signal has fired', async () => {

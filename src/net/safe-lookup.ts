@@ -4,6 +4,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { WardenError, isWardenError } from '../errors/index.js';
 import { isForbiddenAddress } from './address-policy.js';
 import type { AddressAllowList } from './allow-list.js';
+import { limitLookups } from './lookup-limit.js';
 
 /** One A or AAAA answer. */
 export interface ResolvedAddress {
@@ -11,8 +12,11 @@ export interface ResolvedAddress {
   family: 4 | 6;
 }
 
-/** Resolves a host name to every address it has; injectable so tests can play DNS. */
-export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
+/**
+ * Resolves a host name to every address it has; injectable so tests can play DNS. `signal` ends a lookup that
+ * is still waiting for its turn (see {@link limitLookups}).
+ */
+export type Resolver = (host: string, signal?: AbortSignal) => Promise<ResolvedAddress[]>;
 
 /** Options of {@link resolveChecked} and {@link createSafeLookup}. */
 export interface SafeLookupOptions {
@@ -22,16 +26,23 @@ export interface SafeLookupOptions {
   port?: number;
   /** Name resolution; default: the system resolver (`dns.lookup` with `all: true`). */
   resolve?: Resolver;
+  /** The connection's deadline or cancellation, for a lookup still waiting to start. */
+  signal?: AbortSignal;
 }
 
 /** Most answers considered for one name; more is a sign of abuse, not of a real service. */
 export const MAX_DNS_ANSWERS = 64;
 
-/** Resolves with the operating system's resolver, every answer, in the order it gives them. */
-export const systemResolver: Resolver = async (host) => {
+async function lookupAll(host: string): Promise<ResolvedAddress[]> {
   const answers = await dnsLookup(host, { all: true, verbatim: true });
   return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-};
+}
+
+/**
+ * Resolves with the operating system's resolver, every answer, in the order it gives them; one limit for the
+ * whole process, because the thread pool it protects is one for the whole process.
+ */
+export const systemResolver: Resolver = limitLookups(lookupAll);
 
 function bareHost(host: string): string {
   const unbracketed = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
@@ -51,7 +62,7 @@ export async function resolveChecked(host: string, options: SafeLookupOptions): 
   }
   let answers: ResolvedAddress[];
   try {
-    answers = await (options.resolve ?? systemResolver)(name);
+    answers = await (options.resolve ?? systemResolver)(name, options.signal);
   } catch (error) {
     if (isWardenError(error)) throw error;
     throw new WardenError('HTTP_DNS_FAILED', undefined, { cause: error });

@@ -8,7 +8,10 @@ import { toToolResult } from './to-result.js';
 
 /** Options of {@link createHttpTools}. */
 export interface CreateHttpToolsOptions {
-  /** Name resolution; tests inject a scripted resolver. @default the system resolver (dns.lookup, all answers) */
+  /**
+   * Name resolution; tests inject a scripted resolver. @default the system resolver (dns.lookup, all answers, at
+   * most MAX_LOOKUP_POOL_THREADS at once)
+   */
   resolve?: Resolver;
 }
 

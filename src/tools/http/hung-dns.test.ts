@@ -1,0 +1,113 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { httpConfigSchema } from '../../config/builtins.js';
+import { isWardenError } from '../../errors/index.js';
+import type { ToolResult } from '../../mcp/wire.js';
+import { startRecordingServer, type Hit, type RecordingServer } from '../../../test/e2e/http-servers.js';
+import { limitLookups, type ResolvedAddress, type Resolver } from '../../net/index.js';
+import { createHttpTools } from './http-tools.js';
+
+const TIMEOUT_MS = 1000;
+const hits: Hit[] = [];
+let server: RecordingServer;
+
+beforeAll(async () => {
+  server = await startRecordingServer('127.0.0.1', 0, hits);
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  hits.length = 0;
+  // Only the fetch deadline is faked; sockets and the lookup scripting run on real I/O.
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Two lookup slots, as in production, over a DNS that answers (with 127.0.0.1) only when the test says so. */
+function hungDns(): { resolve: Resolver; reached: string[]; asked: string[]; answerAll: () => void } {
+  const reached: string[] = [];
+  const asked: string[] = [];
+  const pending: (() => void)[] = [];
+  const limited = limitLookups(
+    (host: string) =>
+      new Promise<ResolvedAddress[]>((done) => {
+        asked.push(host);
+        pending.push(() => done([{ address: '127.0.0.1', family: 4 }]));
+      }),
+    { maxConcurrent: 2 },
+  );
+  const resolve: Resolver = (host, signal) => {
+    reached.push(host);
+    return limited(host, signal);
+  };
+  return { resolve, reached, asked, answerAll: () => pending.splice(0).forEach((answer) => answer()) };
+}
+
+async function fetchWith(url: string, resolve: Resolver, signal?: AbortSignal): Promise<ToolResult> {
+  const config = httpConfigSchema.parse({ allow: [`127.0.0.1:${server.port}`], timeoutMs: TIMEOUT_MS });
+  const family = await createHttpTools(config, { resolve });
+  return family.tools[0]!.call({ url }, { signal: signal ?? new AbortController().signal, requestId: 't' });
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'NO_ERROR';
+  } catch (error) {
+    return isWardenError(error) ? error.code : `NON_WARDEN: ${String(error)}`;
+  }
+}
+
+/** Waits, on real I/O turns rather than time, until `done` holds; fails the test if it never does. */
+async function until(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1000 && !done(); turn += 1) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  expect(done()).toBe(true);
+}
+
+describe('http_fetch: names whose DNS never answers cannot hold more than two lookup slots', () => {
+  it('ends a fetch queued behind hung lookups with HTTP_TIMEOUT without looking it up, while literal URLs still work', async () => {
+    const { resolve, asked, answerAll } = hungDns();
+    const url = (name: string): string => `http://${name}.test:${server.port}/`;
+    const hung = ['one', 'two', 'three'].map((name) => codeOf(fetchWith(url(name), resolve)));
+    await until(() => asked.length === 2);
+
+    const literal = await fetchWith(`http://127.0.0.1:${server.port}/`, resolve);
+    expect(literal.content).toEqual([{ type: 'text', text: `hello from ${server.label}` }]);
+
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+    expect(await Promise.all(hung)).toEqual(['HTTP_TIMEOUT', 'HTTP_TIMEOUT', 'HTTP_TIMEOUT']);
+    expect(asked).toEqual(['one.test', 'two.test']);
+
+    // The hung lookups return long after their fetches gave up: only now are their slots free again.
+    answerAll();
+    const later = fetchWith(url('later'), resolve);
+    await until(() => asked.length === 3);
+    answerAll();
+    expect((await later).structuredContent).toMatchObject({ status: 200 });
+    expect(asked).toEqual(['one.test', 'two.test', 'later.test']);
+    expect(hits.map((h) => h.headers.host)).toEqual([
+      `127.0.0.1:${server.port}`,
+      `later.test:${server.port}`,
+    ]);
+  });
+
+  it('ends a fetch cancelled while queued for a lookup slot with CANCELLED without looking it up', async () => {
+    const { resolve, reached, asked, answerAll } = hungDns();
+    const held = ['one', 'two'].map((name) =>
+      codeOf(fetchWith(`http://${name}.test:${server.port}/`, resolve)),
+    );
+    await until(() => asked.length === 2);
+    const caller = new AbortController();
+    const queued = codeOf(fetchWith(`http://queued.test:${server.port}/`, resolve, caller.signal));
+    await until(() => reached.includes('queued.test'));
+    caller.abort();
+    expect(await queued).toBe('CANCELLED');
+    answerAll();
+    expect(await Promise.all(held)).toEqual(['NO_ERROR', 'NO_ERROR']);
+    expect(asked).toEqual(['one.test', 'two.test']);
+  });
+});
