@@ -12,7 +12,13 @@ import {
 } from './call-context.js';
 import type { AuditRecordInput } from './ports.js';
 import type { ClientSession } from './session.js';
+import type { Subscriptions } from './subscriptions.js';
 import type { ToolCallDeps } from './tool-call.js';
+
+/** What forwarding needs: the tool-call dependencies and the resource subscriptions. */
+export interface ForwardDeps extends ToolCallDeps {
+  subscriptions: Subscriptions;
+}
 
 /** Where a non-tool request goes, and the name policy decides it under. */
 interface Route {
@@ -20,6 +26,8 @@ interface Route {
   params: Record<string, unknown>;
   /** `prompt:<name>` or `resource:<uri>`: resources and prompts share the policy's name space with tools. */
   policyName: string;
+  /** The resource's URI, for resource routes. */
+  uri?: string;
   audited: boolean;
 }
 
@@ -36,7 +44,7 @@ function routeOf(deps: ToolCallDeps, request: JsonRpcRequest): Route {
     const owner = deps.catalog.resourceOwner(uri) ?? soleResourceUpstream(deps.upstreams);
     if (owner === undefined)
       throw new WardenError('UNKNOWN_RESOURCE', `no upstream serves ${uri.slice(0, 200)}`);
-    return { client: upstream(owner), params, policyName: `resource:${uri}`, audited };
+    return { client: upstream(owner), params, policyName: `resource:${uri}`, uri, audited };
   };
   const promptRoute = (
     name: unknown,
@@ -53,7 +61,10 @@ function routeOf(deps: ToolCallDeps, request: JsonRpcRequest): Route {
     };
   };
   switch (request.method) {
+    // A subscription follows what a read would show, so it is decided, refused and audited like a read of the
+    // same URI: a principal denied the read gets no notifications/resources/updated for it either.
     case 'resources/read':
+    case 'resources/subscribe':
       return resourceRoute(params.uri, true);
     case 'prompts/get':
       return promptRoute(params.name, (name) => ({ ...params, name }), true);
@@ -78,12 +89,31 @@ export function soleResourceUpstream(upstreams: ToolCallDeps['upstreams']): stri
   return withResources.length === 1 ? withResources[0]?.name : undefined;
 }
 
+/** Sends an allowed request on; an allowed subscription registers the session (once per URI upstream). */
+async function perform(
+  deps: ForwardDeps,
+  session: ClientSession,
+  request: JsonRpcRequest,
+  route: Route,
+  facts: RequestFacts,
+): Promise<Record<string, unknown>> {
+  if (request.method === 'resources/subscribe' && route.uri !== undefined) {
+    await deps.subscriptions.add(session, route.uri, route.client);
+    return {};
+  }
+  const params = { ...route.params, _meta: withCorrelation(route.params._meta, facts.correlationId) };
+  return route.client.request(request.method, params, {
+    onProgress: progressRelay(session, request),
+    owner: { session, requestId: request.id },
+  });
+}
+
 /**
- * Forwards resources/read, prompts/get and completion/complete to the upstream that serves them, after the
- * policy allows it; reads and prompt gets are audited like tool calls.
+ * Forwards resources/read, resources/subscribe, prompts/get and completion/complete to the upstream that serves
+ * them, after the policy allows it; reads, subscriptions and prompt gets are audited like tool calls.
  */
 export async function forwardRequest(
-  deps: ToolCallDeps,
+  deps: ForwardDeps,
   session: ClientSession,
   request: JsonRpcRequest,
   facts: RequestFacts,
@@ -91,7 +121,10 @@ export async function forwardRequest(
   const started = performance.now();
   const record: AuditRecordInput = auditBase(session, request, facts, request.method);
   let response: JsonRpcResponse;
-  let audited = request.method === 'resources/read' || request.method === 'prompts/get';
+  let audited =
+    request.method === 'resources/read' ||
+    request.method === 'resources/subscribe' ||
+    request.method === 'prompts/get';
   let release: (() => void) | undefined;
   try {
     const route = routeOf(deps, request);
@@ -110,11 +143,7 @@ export async function forwardRequest(
       response = errorResponse(request.id, RPC.REFUSED, `POLICY_DENIED: denied by policy (${decision.rule})`);
     } else {
       release = deps.limiter?.acquire(session.principal.id, route.policyName);
-      const params = { ...route.params, _meta: withCorrelation(route.params._meta, facts.correlationId) };
-      const result = await route.client.request(request.method, params, {
-        onProgress: progressRelay(session, request),
-        owner: { session, requestId: request.id },
-      });
+      const result = await perform(deps, session, request, route, facts);
       response = resultResponse(
         request.id,
         deps.resultRedactor ? (deps.resultRedactor.redactValue(result) as Record<string, unknown>) : result,

@@ -22,6 +22,7 @@ import { Subscriptions } from './subscriptions.js';
 import { forwardRequest, soleResourceUpstream } from './forward.js';
 import { initializeSession, SERVER_INFO } from './initialize.js';
 import { fetchListing, paginate } from './listing.js';
+import { setLevel } from './log-level.js';
 import type {
   ArgValidatorPort,
   AuditPort,
@@ -85,6 +86,7 @@ export class Gateway {
     this.sinks = {
       logger,
       sessions: () => this.sessions.values(),
+      subscriptionSource: (uri: string) => this.subscriptions.sourceOf(uri),
       listChanged: (upstream: string) => void this.refresh(upstream),
     };
     for (const [name, upstream] of Object.entries(config.upstreams)) {
@@ -345,34 +347,17 @@ export class Gateway {
           ),
         );
       case 'logging/setLevel':
-        return resultResponse(id, this.setLevel(session, params?.level));
-      case 'resources/subscribe':
+        return resultResponse(id, setLevel(session, params?.level));
       case 'resources/unsubscribe':
-        return resultResponse(
-          id,
-          await this.subscriptions.change(session, method === 'resources/subscribe', params?.uri),
-        );
+        return resultResponse(id, this.subscriptions.remove(session, params?.uri));
       default:
-        return forwardRequest({ ...this.deps, catalog: this.catalog }, session, request, facts);
+        return forwardRequest(
+          { ...this.deps, catalog: this.catalog, subscriptions: this.subscriptions },
+          session,
+          request,
+          facts,
+        );
     }
-  }
-
-  private setLevel(session: ClientSession, level: unknown): Record<string, unknown> {
-    if (
-      typeof level !== 'string' ||
-      !['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'].includes(level)
-    ) {
-      throw new WardenError('INVALID_PARAMS', 'level must be an RFC 5424 severity name');
-    }
-    session.logLevel = level;
-    for (const client of this.upstreams.values()) {
-      if (client.state === 'ready' && client.serverCapabilities.logging) {
-        void client
-          .request('logging/setLevel', { level })
-          .catch((error: unknown) => this.options.logger.debug({ err: error }, 'setLevel not relayed'));
-      }
-    }
-    return {};
   }
 
   /** Stops taking calls, waits up to `drainMs` for in-flight ones, then closes sessions and upstreams. */

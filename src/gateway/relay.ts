@@ -2,11 +2,9 @@ import { WardenError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { notification } from '../mcp/jsonrpc.js';
 import type { MessageOrigin } from '../upstream/index.js';
+import { passesLevel } from './log-level.js';
 import { attribute } from './owner.js';
 import type { ClientSession } from './session.js';
-
-/** MCP log levels, least to most severe (RFC 5424 order). */
-const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 
 /** Client capability each server-to-client request needs. */
 const REQUEST_CAPABILITY: Record<string, string> = {
@@ -41,18 +39,12 @@ export async function relayRequest(
   return owner.session.request(method, params, owner.requestId, signal);
 }
 
-/** True when a log message at `level` passes the session's logging/setLevel threshold. */
-function passesLevel(session: ClientSession, level: unknown): boolean {
-  if (session.logLevel === undefined) return true;
-  return (
-    LOG_LEVELS.indexOf(typeof level === 'string' ? level : 'info') >= LOG_LEVELS.indexOf(session.logLevel)
-  );
-}
-
 /** What the relay needs from the gateway to handle upstream notifications. */
 export interface NotificationSinks {
   logger: Logger;
   sessions(): Iterable<ClientSession>;
+  /** The upstream a subscribed URI was subscribed at. */
+  subscriptionSource(uri: string): string | undefined;
   listChanged(upstream: string, kind: 'tools' | 'prompts' | 'resources'): void;
 }
 
@@ -73,7 +65,9 @@ export function relayNotification(
       return sinks.listChanged(upstream, 'resources');
     case 'notifications/resources/updated': {
       const uri = params?.uri;
-      if (typeof uri !== 'string') return;
+      // Only the upstream the subscription went to speaks for the URI: another could otherwise make up updates
+      // of a resource it does not serve, to prompt its subscribers into reading it again.
+      if (typeof uri !== 'string' || sinks.subscriptionSource(uri) !== upstream) return;
       for (const session of sinks.sessions())
         if (session.subscriptions.has(uri)) session.channel.send(notification(method, params));
       return;

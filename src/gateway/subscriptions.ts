@@ -5,32 +5,47 @@ import type { ClientSession } from './session.js';
 
 /**
  * Resource subscriptions of every client, reference-counted per URI: the upstream is subscribed once for the
- * first client and unsubscribed after the last one leaves (or its session ends).
+ * first client and unsubscribed after the last one leaves (or its session ends). Only sessions registered here
+ * receive a URI's `notifications/resources/updated` (relay.ts), and only an allowed resources/subscribe
+ * registers one (forward.ts decides it like a read of the URI).
  */
 export class Subscriptions {
   private readonly subscribers = new Map<string, Set<ClientSession>>();
+  /** The upstream each subscribed URI was subscribed at: the only one whose updates of it are relayed. */
+  private readonly sources = new Map<string, string>();
 
   constructor(
     private readonly ownerOf: (uri: string) => UpstreamClient | undefined,
     private readonly logger: Logger,
   ) {}
 
-  /** Handles resources/subscribe (`subscribe` true) and resources/unsubscribe for one client. */
-  async change(session: ClientSession, subscribe: boolean, uri: unknown): Promise<Record<string, unknown>> {
-    if (typeof uri !== 'string' || uri.length === 0)
-      throw new WardenError('INVALID_PARAMS', 'uri must be a string');
-    const client = this.ownerOf(uri);
-    if (!client) throw new WardenError('UNKNOWN_RESOURCE', 'no upstream serves this resource');
-    if (!subscribe) {
-      this.leave(session, uri);
-      return {};
-    }
+  /** Registers `session` for updates of `uri` (already allowed by policy), asking `client` for the first one. */
+  async add(session: ClientSession, uri: string, client: UpstreamClient): Promise<void> {
     const set = this.subscribers.get(uri) ?? new Set<ClientSession>();
-    if (set.size === 0) await client.request('resources/subscribe', { uri });
+    if (set.size === 0) {
+      await client.request('resources/subscribe', { uri });
+      this.sources.set(uri, client.name);
+    }
     set.add(session);
     this.subscribers.set(uri, set);
     session.subscriptions.add(uri);
+  }
+
+  /**
+   * Handles resources/unsubscribe. Not decided by policy: it only removes the caller's own registration, grants
+   * nothing, and must stay possible for a session whose subscription policy would no longer allow.
+   */
+  remove(session: ClientSession, uri: unknown): Record<string, unknown> {
+    if (typeof uri !== 'string' || uri.length === 0)
+      throw new WardenError('INVALID_PARAMS', 'uri must be a string');
+    if (!this.ownerOf(uri)) throw new WardenError('UNKNOWN_RESOURCE', 'no upstream serves this resource');
+    this.leave(session, uri);
     return {};
+  }
+
+  /** The upstream `uri` is subscribed at, if any client follows it. */
+  sourceOf(uri: string): string | undefined {
+    return this.sources.get(uri);
   }
 
   /** Drops every subscription of a session that ended. */
@@ -43,6 +58,7 @@ export class Subscriptions {
     const set = this.subscribers.get(uri);
     if (!set?.delete(session) || set.size > 0) return;
     this.subscribers.delete(uri);
+    this.sources.delete(uri);
     void this.ownerOf(uri)
       ?.request('resources/unsubscribe', { uri })
       .catch((error: unknown) => this.logger.debug({ err: error }, 'unsubscribe failed'));

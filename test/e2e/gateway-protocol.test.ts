@@ -129,7 +129,7 @@ describe('protocol features through the gateway', () => {
     ).toEqual({});
     expect((await client.request('resources/subscribe', { uri: 42 })).response!.error).toEqual({
       code: -32602,
-      message: 'INVALID_PARAMS: uri must be a string',
+      message: 'INVALID_PARAMS: uri must be a non-empty string',
     });
   });
 
