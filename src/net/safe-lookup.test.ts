@@ -4,33 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WardenError, isWardenError } from '../errors/index.js';
 import { EMPTY_ALLOW_LIST, parseAllowList } from './allow-list.js';
 import { connectGuarded } from './guarded-connection.js';
-import { limitLookups } from './lookup-limit.js';
-import { createSafeLookup, resolveChecked, type ResolvedAddress, type Resolver } from './safe-lookup.js';
+import { heldResolver } from './test-resolver.js';
+import { createSafeLookup, resolveChecked, type Resolver } from './safe-lookup.js';
 
 const answers =
   (...list: string[]): Resolver =>
   () =>
     Promise.resolve(list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
-
-/** A resolver limited to one lookup at a time whose lookups answer only when the test says so. */
-function heldResolver(): { resolve: Resolver; reached: string[]; asked: string[]; answerAll: () => void } {
-  const reached: string[] = [];
-  const asked: string[] = [];
-  const pending: (() => void)[] = [];
-  const limited = limitLookups(
-    (host: string) =>
-      new Promise<ResolvedAddress[]>((done) => {
-        asked.push(host);
-        pending.push(() => done([{ address: '127.0.0.1', family: 4 }]));
-      }),
-    { maxConcurrent: 1 },
-  );
-  const resolve: Resolver = (host, signal) => {
-    reached.push(host);
-    return limited(host, signal);
-  };
-  return { resolve, reached, asked, answerAll: () => pending.splice(0).forEach((answer) => answer()) };
-}
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -85,7 +65,7 @@ describe('resolveChecked', () => {
   });
 
   it('passes its signal to the resolver: a lookup still queued ends with the deadline code, not HTTP_DNS_FAILED', async () => {
-    const { resolve, asked, answerAll } = heldResolver();
+    const { resolve, asked, answerAll } = heldResolver(1);
     const allow = parseAllowList(['127.0.0.0/8']);
     const first = resolveChecked('first.test', { allow, resolve });
     const deadline = new AbortController();
@@ -183,7 +163,7 @@ describe('connectGuarded', () => {
   });
 
   it('gives up a connection waiting for a lookup slot when its signal fires, without looking the name up', async () => {
-    const { resolve, reached, asked, answerAll } = heldResolver();
+    const { resolve, reached, asked, answerAll } = heldResolver(1);
     const allow = parseAllowList([`127.0.0.1:${port}`]);
     const held = connectGuarded({ host: 'held.test', port, tls: false, allow, resolve });
     const controller = new AbortController();

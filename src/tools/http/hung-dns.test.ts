@@ -3,7 +3,8 @@ import { httpConfigSchema } from '../../config/builtins.js';
 import { isWardenError } from '../../errors/index.js';
 import type { ToolResult } from '../../mcp/wire.js';
 import { startRecordingServer, type Hit, type RecordingServer } from '../../../test/e2e/http-servers.js';
-import { limitLookups, type ResolvedAddress, type Resolver } from '../../net/index.js';
+import { heldResolver } from '../../net/test-resolver.js';
+import { MAX_LOOKUP_POOL_THREADS, type Resolver } from '../../net/index.js';
 import { createHttpTools } from './http-tools.js';
 
 const TIMEOUT_MS = 1000;
@@ -24,26 +25,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** Two lookup slots, as in production, over a DNS that answers (with 127.0.0.1) only when the test says so. */
-function hungDns(): { resolve: Resolver; reached: string[]; asked: string[]; answerAll: () => void } {
-  const reached: string[] = [];
-  const asked: string[] = [];
-  const pending: (() => void)[] = [];
-  const limited = limitLookups(
-    (host: string) =>
-      new Promise<ResolvedAddress[]>((done) => {
-        asked.push(host);
-        pending.push(() => done([{ address: '127.0.0.1', family: 4 }]));
-      }),
-    { maxConcurrent: 2 },
-  );
-  const resolve: Resolver = (host, signal) => {
-    reached.push(host);
-    return limited(host, signal);
-  };
-  return { resolve, reached, asked, answerAll: () => pending.splice(0).forEach((answer) => answer()) };
-}
 
 async function fetchWith(url: string, resolve: Resolver, signal?: AbortSignal): Promise<ToolResult> {
   const config = httpConfigSchema.parse({ allow: [`127.0.0.1:${server.port}`], timeoutMs: TIMEOUT_MS });
@@ -70,7 +51,7 @@ async function until(done: () => boolean): Promise<void> {
 
 describe('http_fetch: names whose DNS never answers cannot hold more than two lookup slots', () => {
   it('ends a fetch queued behind hung lookups with HTTP_TIMEOUT without looking it up, while literal URLs still work', async () => {
-    const { resolve, asked, answerAll } = hungDns();
+    const { resolve, asked, answerAll } = heldResolver(MAX_LOOKUP_POOL_THREADS);
     const url = (name: string): string => `http://${name}.test:${server.port}/`;
     const hung = ['one', 'two', 'three'].map((name) => codeOf(fetchWith(url(name), resolve)));
     await until(() => asked.length === 2);
@@ -96,7 +77,7 @@ describe('http_fetch: names whose DNS never answers cannot hold more than two lo
   });
 
   it('ends a fetch cancelled while queued for a lookup slot with CANCELLED without looking it up', async () => {
-    const { resolve, reached, asked, answerAll } = hungDns();
+    const { resolve, reached, asked, answerAll } = heldResolver(MAX_LOOKUP_POOL_THREADS);
     const held = ['one', 'two'].map((name) =>
       codeOf(fetchWith(`http://${name}.test:${server.port}/`, resolve)),
     );
