@@ -11,8 +11,11 @@ import type { ClientSession } from './session.js';
  */
 export class Subscriptions {
   private readonly subscribers = new Map<string, Set<ClientSession>>();
-  /** The upstream each subscribed URI was subscribed at: the only one whose updates of it are relayed. */
-  private readonly sources = new Map<string, string>();
+  /**
+   * The upstream each subscribed URI was subscribed at: the only one whose updates of it are relayed, and the one
+   * unsubscribed when its last follower leaves (even if a later listing moved the URI elsewhere).
+   */
+  private readonly sources = new Map<string, UpstreamClient>();
 
   constructor(
     private readonly ownerOf: (uri: string) => UpstreamClient | undefined,
@@ -24,7 +27,7 @@ export class Subscriptions {
     const set = this.subscribers.get(uri) ?? new Set<ClientSession>();
     if (set.size === 0) {
       await client.request('resources/subscribe', { uri });
-      this.sources.set(uri, client.name);
+      this.sources.set(uri, client);
     }
     set.add(session);
     this.subscribers.set(uri, set);
@@ -45,7 +48,7 @@ export class Subscriptions {
 
   /** The upstream `uri` is subscribed at, if any client follows it. */
   sourceOf(uri: string): string | undefined {
-    return this.sources.get(uri);
+    return this.sources.get(uri)?.name;
   }
 
   /** Drops every subscription of a session that ended. */
@@ -58,8 +61,9 @@ export class Subscriptions {
     const set = this.subscribers.get(uri);
     if (!set?.delete(session) || set.size > 0) return;
     this.subscribers.delete(uri);
+    const source = this.sources.get(uri);
     this.sources.delete(uri);
-    void this.ownerOf(uri)
+    void source
       ?.request('resources/unsubscribe', { uri })
       .catch((error: unknown) => this.logger.debug({ err: error }, 'unsubscribe failed'));
   }
