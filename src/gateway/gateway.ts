@@ -19,6 +19,7 @@ import { Catalog, type UpstreamListing } from './catalog.js';
 import { screenListing } from './definition-screen.js';
 import { toErrorResponse } from './error-response.js';
 import { Subscriptions } from './subscriptions.js';
+import { throttle, type Throttled } from './throttle.js';
 import { forwardRequest, soleResourceUpstream } from './forward.js';
 import { initializeSession, SERVER_INFO } from './initialize.js';
 import { fetchListing, paginate } from './listing.js';
@@ -57,6 +58,13 @@ export interface GatewayOptions {
   pinning?: Pinning | undefined;
 }
 
+/**
+ * Least time between two fan-outs caused by notifications: a client's roots/list_changed to every upstream, and an
+ * upstream's list_changed to a re-listing and to every session. A flood costs one fan-out per interval; the last
+ * notification is never lost, only delayed to the interval's end.
+ */
+export const NOTIFICATION_FAN_OUT_INTERVAL_MS = 1000;
+
 /** The aggregation of every upstream and built-in tool behind one MCP server face. */
 export class Gateway {
   readonly upstreams = new Map<string, UpstreamClient>();
@@ -65,6 +73,12 @@ export class Gateway {
   private readonly deps: ToolCallDeps;
   private readonly subscriptions: Subscriptions;
   private readonly sinks: NotificationSinks;
+  /** Re-listings of each upstream after its list_changed notifications, at most one per interval. */
+  private readonly relistings = new Map<string, Throttled>();
+  /** Clients' roots/list_changed, passed to every upstream at most once per interval. */
+  private readonly rootsChanged = throttle(() => {
+    for (const client of this.upstreams.values()) client.notify('notifications/roots/list_changed');
+  }, NOTIFICATION_FAN_OUT_INTERVAL_MS);
   private draining = false;
   private stopping: Promise<void> | undefined;
   private active = 0;
@@ -87,9 +101,13 @@ export class Gateway {
       logger,
       sessions: () => this.sessions.values(),
       subscriptionSource: (uri: string) => this.subscriptions.sourceOf(uri),
-      listChanged: (upstream: string) => void this.refresh(upstream),
+      listChanged: (upstream: string) => this.relistings.get(upstream)?.(),
     };
     for (const [name, upstream] of Object.entries(config.upstreams)) {
+      this.relistings.set(
+        name,
+        throttle(() => void this.refresh(name), NOTIFICATION_FAN_OUT_INTERVAL_MS),
+      );
       this.upstreams.set(
         name,
         createUpstreamClient(name, upstream, {
@@ -246,7 +264,7 @@ export class Gateway {
         return;
       }
       case 'notifications/roots/list_changed':
-        for (const client of this.upstreams.values()) client.notify('notifications/roots/list_changed');
+        this.rootsChanged();
         return;
       default:
         return;
@@ -378,6 +396,8 @@ export class Gateway {
       });
     }
     for (const session of [...this.sessions.values()]) this.closeSession(session);
+    this.rootsChanged.cancel();
+    for (const relisting of this.relistings.values()) relisting.cancel();
     await Promise.all([...this.upstreams.values()].map((c) => c.close()));
   }
 }

@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/log/index.js';
 import { openSqliteKeyStore } from '../../src/store/sqlite/keys.js';
 import { readAuditRows } from './helpers/audit-rows.js';
 import { miniUpstream, startTestGateway } from './helpers/gateway.js';
-import { TestClient, textOf, type RpcMessage } from './helpers/mcp-http-client.js';
+import { listen, TestClient, textOf, type RpcMessage } from './helpers/mcp-http-client.js';
 
 const SECRET = 'mini://m/secret';
 const README = 'mini://m/readme';
@@ -29,40 +29,6 @@ async function clientFor(principal: string, requestId: string): Promise<TestClie
   });
   await client.initialize();
   return client;
-}
-
-/** Collects everything the session's standalone GET stream delivers, until `close`. */
-async function listen(client: TestClient): Promise<{ messages: RpcMessage[]; close(): void }> {
-  const controller = new AbortController();
-  const res = await fetch(client.options.url, {
-    headers: { ...client.headers(), accept: 'text/event-stream' },
-    signal: controller.signal,
-  });
-  expect(res.status).toBe(200);
-  const messages: RpcMessage[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const read = async (): Promise<void> => {
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const data = buffer
-          .slice(0, end)
-          .split('\n')
-          .find((l) => l.startsWith('data: '));
-        buffer = buffer.slice(end + 2);
-        if (data) messages.push(JSON.parse(data.slice(6)) as RpcMessage);
-      }
-    }
-  };
-  void read().catch((error: unknown) => {
-    if (!controller.signal.aborted) throw error;
-  });
-  return { messages, close: () => controller.abort() };
 }
 
 const updatedUris = (messages: RpcMessage[]): string[] =>

@@ -126,3 +126,43 @@ export class TestClient {
 export function textOf(result: any): string {
   return (result.content ?? []).map((c: any) => c.text ?? '').join('');
 }
+
+/** What a session's standalone GET stream delivered so far; `close` ends the stream. */
+export interface GetStream {
+  messages: RpcMessage[];
+  close(): void;
+}
+
+/** Opens the session's standalone GET stream and collects every message it delivers, until `close`. */
+export async function listen(client: TestClient): Promise<GetStream> {
+  const controller = new AbortController();
+  const res = await fetch(client.options.url, {
+    headers: { ...client.headers(), accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  if (res.status !== 200) throw new Error(`GET stream refused: ${res.status}`);
+  const messages: RpcMessage[] = [];
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const read = async (): Promise<void> => {
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) !== -1) {
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .find((l) => l.startsWith('data: '));
+        buffer = buffer.slice(end + 2);
+        if (data) messages.push(JSON.parse(data.slice(6)) as RpcMessage);
+      }
+    }
+  };
+  void read().catch((error: unknown) => {
+    if (!controller.signal.aborted) throw error;
+  });
+  return { messages, close: () => controller.abort() };
+}
