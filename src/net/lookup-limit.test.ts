@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { WardenError, isWardenError } from '../errors/index.js';
-import { MAX_LOOKUP_POOL_THREADS, limitLookups } from './lookup-limit.js';
+import { MAX_LOOKUP_POOL_THREADS, libuvPoolThreads, limitLookups } from './lookup-limit.js';
 import { systemResolver } from './safe-lookup.js';
 
 interface Started {
@@ -97,8 +97,18 @@ describe('limitLookups', () => {
     const limited = limitLookups(lookup);
     for (const host of ['a.test', 'b.test', 'c.test', 'd.test']) watch(limited(host));
     await settle();
-    expect(MAX_LOOKUP_POOL_THREADS).toBe(2);
-    expect(started).toHaveLength(2);
+    expect(MAX_LOOKUP_POOL_THREADS).toBe(
+      Math.max(1, Math.floor(libuvPoolThreads(process.env.UV_THREADPOOL_SIZE) / 2)),
+    );
+    expect(started).toHaveLength(Math.min(4, MAX_LOOKUP_POOL_THREADS));
+  });
+
+  it('reads the pool size as libuv does: unset 4, junk or zero 1, at most 1024', () => {
+    expect(libuvPoolThreads(undefined)).toBe(4);
+    expect(libuvPoolThreads('16')).toBe(16);
+    expect(libuvPoolThreads('8threads')).toBe(8);
+    for (const junk of ['', 'many', '0', '-3', 'NaN']) expect(libuvPoolThreads(junk)).toBe(1);
+    expect(libuvPoolThreads('1000000')).toBe(1024);
   });
 
   it('ends a queued lookup with HTTP_TIMEOUT at the deadline without ever starting it', async () => {
@@ -199,19 +209,15 @@ describe('limitLookups', () => {
 
 describe('systemResolver', () => {
   it(`runs at most MAX_LOOKUP_POOL_THREADS getaddrinfo calls at once, process-wide`, async () => {
-    const outcomes = ['a.test', 'b.test', 'c.test'].map((host) => watch(systemResolver(host)));
+    const hosts = Array.from({ length: MAX_LOOKUP_POOL_THREADS + 1 }, (_, i) => `h${i}.test`);
+    const outcomes = hosts.map((host) => watch(systemResolver(host)));
     await settle();
-    expect(dns.calls.map((c) => c.host)).toEqual(['a.test', 'b.test']);
+    expect(dns.calls.map((c) => c.host)).toEqual(hosts.slice(0, -1));
     dns.calls[0]?.answer();
     await settle();
-    expect(dns.calls.map((c) => c.host)).toEqual(['a.test', 'b.test', 'c.test']);
-    dns.calls[1]?.answer();
-    dns.calls[2]?.answer();
+    expect(dns.calls.map((c) => c.host)).toEqual(hosts);
+    for (const call of dns.calls.slice(1)) call.answer();
     await settle();
-    expect(outcomes.map((o) => o.value)).toEqual([
-      [{ address: '127.0.0.1', family: 4 }],
-      [{ address: '127.0.0.1', family: 4 }],
-      [{ address: '127.0.0.1', family: 4 }],
-    ]);
+    expect(outcomes.map((o) => o.value)).toEqual(hosts.map(() => [{ address: '127.0.0.1', family: 4 }]));
   });
 });

@@ -1,12 +1,31 @@
 import { isIP } from 'node:net';
 import { WardenError, isWardenError } from '../errors/index.js';
 
+/** Threads in libuv's pool when UV_THREADPOOL_SIZE is not set. */
+const DEFAULT_POOL_THREADS = 4;
+/** Most threads libuv starts, whatever UV_THREADPOOL_SIZE asks for. */
+const MAX_POOL_THREADS = 1024;
+
 /**
- * Most host-name lookups running at once, in libuv thread-pool threads. `dns.lookup` runs getaddrinfo on that
- * pool (4 threads by default) and cannot be cancelled, while the audit log's fdatasync and all file work need
- * the same threads: names that never answer must never be able to hold more than half of them.
+ * Threads in libuv's pool, read the way libuv reads UV_THREADPOOL_SIZE: unset means 4, a value that is not a
+ * positive integer means 1, and more than 1024 means 1024.
  */
-export const MAX_LOOKUP_POOL_THREADS = 2;
+export function libuvPoolThreads(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_POOL_THREADS;
+  const threads = Number.parseInt(value, 10);
+  if (!(threads > 0)) return 1;
+  return Math.min(threads, MAX_POOL_THREADS);
+}
+
+/**
+ * Most host-name lookups running at once: half of libuv's pool (at least one). `dns.lookup` runs getaddrinfo
+ * on that pool and cannot be cancelled, while the audit log's fdatasync and all file work need the same
+ * threads: names that never answer must never be able to hold more than half of them.
+ */
+export const MAX_LOOKUP_POOL_THREADS = Math.max(
+  1,
+  Math.floor(libuvPoolThreads(process.env.UV_THREADPOOL_SIZE) / 2),
+);
 
 /** Options of {@link limitLookups}. */
 export interface LimitLookupsOptions {

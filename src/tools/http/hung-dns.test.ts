@@ -49,27 +49,31 @@ async function until(done: () => boolean): Promise<void> {
   expect(done()).toBe(true);
 }
 
-describe('http_fetch: names whose DNS never answers cannot hold more than two lookup slots', () => {
+/** Names that fill every lookup slot, and one more. */
+const SLOTS = MAX_LOOKUP_POOL_THREADS;
+const names = (count: number): string[] => Array.from({ length: count }, (_, i) => `n${i}`);
+
+describe('http_fetch: names whose DNS never answers cannot hold more than half the pool', () => {
   it('ends a fetch queued behind hung lookups with HTTP_TIMEOUT without looking it up, while literal URLs still work', async () => {
     const { resolve, asked, answerAll } = heldResolver(MAX_LOOKUP_POOL_THREADS);
     const url = (name: string): string => `http://${name}.test:${server.port}/`;
-    const hung = ['one', 'two', 'three'].map((name) => codeOf(fetchWith(url(name), resolve)));
-    await until(() => asked.length === 2);
+    const hung = names(SLOTS + 1).map((name) => codeOf(fetchWith(url(name), resolve)));
+    await until(() => asked.length === SLOTS);
 
     const literal = await fetchWith(`http://127.0.0.1:${server.port}/`, resolve);
     expect(literal.content).toEqual([{ type: 'text', text: `hello from ${server.label}` }]);
 
     await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
-    expect(await Promise.all(hung)).toEqual(['HTTP_TIMEOUT', 'HTTP_TIMEOUT', 'HTTP_TIMEOUT']);
-    expect(asked).toEqual(['one.test', 'two.test']);
+    expect(await Promise.all(hung)).toEqual(names(SLOTS + 1).map(() => 'HTTP_TIMEOUT'));
+    expect(asked).toEqual(names(SLOTS).map((name) => `${name}.test`));
 
     // The hung lookups return long after their fetches gave up: only now are their slots free again.
     answerAll();
     const later = fetchWith(url('later'), resolve);
-    await until(() => asked.length === 3);
+    await until(() => asked.length === SLOTS + 1);
     answerAll();
     expect((await later).structuredContent).toMatchObject({ status: 200 });
-    expect(asked).toEqual(['one.test', 'two.test', 'later.test']);
+    expect(asked).toEqual([...names(SLOTS).map((name) => `${name}.test`), 'later.test']);
     expect(hits.map((h) => h.headers.host)).toEqual([
       `127.0.0.1:${server.port}`,
       `later.test:${server.port}`,
@@ -78,17 +82,17 @@ describe('http_fetch: names whose DNS never answers cannot hold more than two lo
 
   it('ends a fetch cancelled while queued for a lookup slot with CANCELLED without looking it up', async () => {
     const { resolve, reached, asked, answerAll } = heldResolver(MAX_LOOKUP_POOL_THREADS);
-    const held = ['one', 'two'].map((name) =>
+    const held = names(SLOTS).map((name) =>
       codeOf(fetchWith(`http://${name}.test:${server.port}/`, resolve)),
     );
-    await until(() => asked.length === 2);
+    await until(() => asked.length === SLOTS);
     const caller = new AbortController();
     const queued = codeOf(fetchWith(`http://queued.test:${server.port}/`, resolve, caller.signal));
     await until(() => reached.includes('queued.test'));
     caller.abort();
     expect(await queued).toBe('CANCELLED');
     answerAll();
-    expect(await Promise.all(held)).toEqual(['NO_ERROR', 'NO_ERROR']);
-    expect(asked).toEqual(['one.test', 'two.test']);
+    expect(await Promise.all(held)).toEqual(names(SLOTS).map(() => 'NO_ERROR'));
+    expect(asked).toEqual(names(SLOTS).map((name) => `${name}.test`));
   });
 });
