@@ -184,6 +184,7 @@ async function decideAndCall(
             return controller.signal;
           },
           requestId: record.correlationId,
+          principalId: session.principal.id,
         })
       : await callUpstream(deps, session, request, entry, controller.signal, record.correlationId);
     if (result.isError === true) record.status = 'error';

@@ -6,6 +6,8 @@ export interface ToolCallContext {
   signal: AbortSignal;
   /** Correlation id of the call. */
   requestId: string;
+  /** Id of the calling principal (tools that share a resource among callers keep them apart by it). */
+  principalId?: string | undefined;
 }
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKSTOP_GRACE_MS, EvalPool } from './eval-pool.js';
 
@@ -85,6 +88,31 @@ describe('EvalPool fault handling', () => {
         code: 'JS_STACK',
         message: 'evaluation exceeded its stack limit',
       });
+    }
+  });
+
+  it('fails waiting evaluations of every principal with INTERNAL when no worker can be replaced', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'warden-eval-pool-'));
+    const broken = join(dir, 'broken');
+    // Workers started once this file exists fail to load, so the crashed worker's replacements all fail.
+    const loadUnlessBroken = `import { existsSync } from 'node:fs';
+if (existsSync(${JSON.stringify(broken)})) throw new Error('cannot load');
+parentPort.postMessage({ type: 'ready' });`;
+    try {
+      const pool = await startPool(fakeWorker("throw new Error('crash');", loadUnlessBroken));
+      await writeFile(broken, '');
+      const stopped = { code: 'INTERNAL', message: 'the JavaScript sandbox stopped' };
+      const crashed = expect(pool.run('1', undefined, { principal: 'a' })).rejects.toMatchObject(stopped);
+      const waiting = [{ principal: 'a' }, { principal: 'b' }, {}].map((options) =>
+        expect(pool.run('2', undefined, options)).rejects.toMatchObject({
+          code: 'INTERNAL',
+          message: 'internal error',
+        }),
+      );
+      await Promise.all([crashed, ...waiting]);
+      await expect(pool.run('3', undefined, { principal: 'c' })).rejects.toMatchObject(stopped);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

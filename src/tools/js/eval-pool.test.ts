@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EvalPool, MAX_QUEUED_EVALS } from './eval-pool.js';
+import { EvalPool, MAX_QUEUED_EVALS, MAX_QUEUED_EVALS_PER_PRINCIPAL } from './eval-pool.js';
 import { evalWorkerEntry } from './worker-entry.js';
 
 const pools: EvalPool[] = [];
@@ -16,6 +16,18 @@ afterEach(async () => {
 });
 
 const ok = (resultJson: string): unknown => ({ ok: true, resultJson, logs: [], logsTruncated: false });
+const numbered = (count: number): unknown[] => Array.from({ length: count }, (_, i) => ok(String(i)));
+const overShare = { code: 'CONCURRENCY_LIMITED', message: 'too many evaluations waiting for this caller' };
+
+/** Queues `count` evaluations of `principal`, each returning its index. */
+function queueMany(pool: EvalPool, principal: string | undefined, count: number): Promise<unknown>[] {
+  return Array.from({ length: count }, (_, i) => pool.run(String(i), undefined, { principal }));
+}
+
+/** Queues an evaluation of `principal` that appends `label` to `order` when it completes. */
+function queueLabelled(pool: EvalPool, order: string[], label: string, principal?: string): Promise<number> {
+  return pool.run(JSON.stringify(label), undefined, { principal }).then(() => order.push(label));
+}
 
 describe('EvalPool', () => {
   it('keeps the main thread and another evaluation prompt while an infinite loop runs', async () => {
@@ -43,7 +55,7 @@ describe('EvalPool', () => {
   it('cancels a running evaluation at once and replaces its worker', async () => {
     const pool = await startPool(1, 10_000);
     const controller = new AbortController();
-    const hostile = pool.run('for (;;) {}', undefined, controller.signal);
+    const hostile = pool.run('for (;;) {}', undefined, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
     await expect(hostile).rejects.toMatchObject({ code: 'CANCELLED' });
@@ -55,21 +67,102 @@ describe('EvalPool', () => {
     const pool = await startPool(1, 300);
     const first = pool.run('while (true) {}', undefined);
     const controller = new AbortController();
-    const queued = pool.run('globalThis.ran = true', undefined, controller.signal);
+    const queued = pool.run('globalThis.ran = true', undefined, { signal: controller.signal });
     controller.abort();
     await expect(queued).rejects.toMatchObject({ code: 'CANCELLED' });
-    await expect(pool.run('1', undefined, controller.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(pool.run('1', undefined, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
     expect(await first).toEqual({ ok: false, code: 'JS_TIMEOUT', message: 'evaluation exceeded 300 ms' });
   });
 
   it('refuses evaluations beyond the queue bound with CONCURRENCY_LIMITED', async () => {
     const pool = await startPool(1, 300);
     const busy = pool.run('while (true) {}', undefined);
-    const queued = Array.from({ length: MAX_QUEUED_EVALS }, (_, i) => pool.run(String(i), undefined));
-    await expect(pool.run('1', undefined)).rejects.toMatchObject({ code: 'CONCURRENCY_LIMITED' });
+    const principals = Array.from(
+      { length: MAX_QUEUED_EVALS / MAX_QUEUED_EVALS_PER_PRINCIPAL },
+      (_, i) => `p${i}`,
+    );
+    const queued = principals.map((principal) => queueMany(pool, principal, MAX_QUEUED_EVALS_PER_PRINCIPAL));
+    await expect(pool.run('1', undefined, { principal: 'newcomer' })).rejects.toMatchObject({
+      code: 'CONCURRENCY_LIMITED',
+      message: 'too many evaluations waiting',
+    });
     expect((await busy).ok).toBe(false);
-    const results = await Promise.all(queued);
-    expect(results).toEqual(Array.from({ length: MAX_QUEUED_EVALS }, (_, i) => ok(String(i))));
+    for (const share of queued)
+      expect(await Promise.all(share)).toEqual(numbered(MAX_QUEUED_EVALS_PER_PRINCIPAL));
+  });
+
+  it('refuses a principal beyond its share of the queue while another principal still queues', async () => {
+    const pool = await startPool(1, 300);
+    const busy = pool.run('while (true) {}', undefined, { principal: 'a' });
+    const share = queueMany(pool, 'a', MAX_QUEUED_EVALS_PER_PRINCIPAL);
+    await expect(pool.run('1', undefined, { principal: 'a' })).rejects.toMatchObject(overShare);
+    const other = pool.run('"b"', undefined, { principal: 'b' });
+    const [busyOutcome, otherOutcome, ...shareOutcomes] = await Promise.all([busy, other, ...share]);
+    expect(busyOutcome).toEqual({ ok: false, code: 'JS_TIMEOUT', message: 'evaluation exceeded 300 ms' });
+    expect(otherOutcome).toEqual(ok('"b"'));
+    expect(shareOutcomes).toEqual(numbered(MAX_QUEUED_EVALS_PER_PRINCIPAL));
+  });
+
+  it('counts evaluations without a principal as one caller with one share', async () => {
+    const pool = await startPool(1, 300);
+    const busy = pool.run('while (true) {}', undefined);
+    const share = queueMany(pool, undefined, MAX_QUEUED_EVALS_PER_PRINCIPAL);
+    await expect(pool.run('1', undefined)).rejects.toMatchObject(overShare);
+    expect((await busy).ok).toBe(false);
+    expect(await Promise.all(share)).toEqual(numbered(MAX_QUEUED_EVALS_PER_PRINCIPAL));
+  });
+
+  it('takes waiting evaluations round-robin across principals, so a backlog does not delay another caller', async () => {
+    const pool = await startPool(1, 300);
+    const busy = pool.run('while (true) {}', undefined, { principal: 'a' });
+    const order: string[] = [];
+    const backlog = ['a1', 'a2', 'a3', 'a4'].map((label) => queueLabelled(pool, order, label, 'a'));
+    const others = [queueLabelled(pool, order, 'b1', 'b'), queueLabelled(pool, order, 'c1', 'c')];
+    const later = queueLabelled(pool, order, 'b2', 'b');
+    await Promise.all([busy, ...backlog, ...others, later]);
+    expect(order).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3', 'a4']);
+  });
+
+  it('gives a principal its share back when one of its waiting evaluations is cancelled', async () => {
+    const pool = await startPool(1, 300);
+    const busy = pool.run('while (true) {}', undefined, { principal: 'a' });
+    const controller = new AbortController();
+    const cancelled = pool.run('"cancelled"', undefined, { principal: 'a', signal: controller.signal });
+    const rest = queueMany(pool, 'a', MAX_QUEUED_EVALS_PER_PRINCIPAL - 1);
+    await expect(pool.run('1', undefined, { principal: 'a' })).rejects.toMatchObject(overShare);
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED', message: 'request cancelled' });
+    const last = pool.run('"last"', undefined, { principal: 'a' });
+    const [busyOutcome, lastOutcome, ...restOutcomes] = await Promise.all([busy, last, ...rest]);
+    expect(busyOutcome).toEqual({ ok: false, code: 'JS_TIMEOUT', message: 'evaluation exceeded 300 ms' });
+    expect(lastOutcome).toEqual(ok('"last"'));
+    expect(restOutcomes).toEqual(numbered(MAX_QUEUED_EVALS_PER_PRINCIPAL - 1));
+  });
+
+  it('keeps principals named __proto__, constructor or the empty string apart from each other and from calls without one', async () => {
+    const pool = await startPool(1, 300);
+    const busy = pool.run('while (true) {}', undefined);
+    const order: string[] = [];
+    const protoShare = Array.from({ length: MAX_QUEUED_EVALS_PER_PRINCIPAL }, (_, i) =>
+      queueLabelled(pool, order, `__proto__ ${i}`, '__proto__'),
+    );
+    await expect(pool.run('1', undefined, { principal: '__proto__' })).rejects.toMatchObject(overShare);
+    const others = ['constructor', 'hasOwnProperty', ''].map((principal) =>
+      queueLabelled(pool, order, `"${principal}"`, principal),
+    );
+    const anonymous = queueLabelled(pool, order, 'no principal');
+    await Promise.all([busy, ...protoShare, ...others, anonymous]);
+    const protoLabels = Array.from({ length: MAX_QUEUED_EVALS_PER_PRINCIPAL }, (_, i) => `__proto__ ${i}`);
+    expect(order).toEqual([
+      protoLabels[0],
+      '"constructor"',
+      '"hasOwnProperty"',
+      '""',
+      'no principal',
+      ...protoLabels.slice(1),
+    ]);
   });
 
   it('fails running and queued evaluations with SHUTTING_DOWN on close, and refuses new ones', async () => {

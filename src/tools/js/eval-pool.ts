@@ -2,11 +2,17 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { WardenError } from '../../errors/index.js';
 import type { EvalLimits, EvalOutcome } from './eval-protocol.js';
 import { EvalSlot } from './eval-slot.js';
+import { RoundRobinQueue } from './round-robin-queue.js';
 
 /** Extra time a worker gets beyond `timeoutMs` before it is terminated from outside. */
 export const BACKSTOP_GRACE_MS = 1000;
 /** Most evaluations waiting for a free worker; more are refused with CONCURRENCY_LIMITED. */
 export const MAX_QUEUED_EVALS = 64;
+/**
+ * Most evaluations one principal may have waiting. A quarter of the queue: a client flooding `js_eval` with slow
+ * code is refused with CONCURRENCY_LIMITED while at least three others can still queue.
+ */
+export const MAX_QUEUED_EVALS_PER_PRINCIPAL = MAX_QUEUED_EVALS / 4;
 /** Workers that fail to start in a row before the pool gives up replacing them. */
 export const MAX_FAILED_STARTS = 3;
 
@@ -19,10 +25,19 @@ export interface EvalPoolOptions {
   entry: URL;
 }
 
+/** Per-call options of {@link EvalPool.run}. */
+export interface EvalRunOptions {
+  /** Cancels the evaluation, waiting or running. */
+  signal?: AbortSignal | undefined;
+  /** Id of the caller; each has a bounded share of the queue and takes turns (no id: one shared caller). */
+  principal?: string | undefined;
+}
+
 interface QueuedJob {
   code: string;
   inputJson: string | undefined;
   signal: AbortSignal | undefined;
+  principal: string | undefined;
   resolve: (outcome: EvalOutcome) => void;
   reject: (error: WardenError) => void;
   onAbort: () => void;
@@ -38,7 +53,8 @@ function workerResourceLimits(limits: EvalLimits): ResourceLimits {
 export class EvalPool {
   readonly #options: EvalPoolOptions;
   readonly #slots: EvalSlot[] = [];
-  readonly #queue: QueuedJob[] = [];
+  // Keyed by principal id; `undefined` (no principal) is a key of its own that no id can collide with.
+  readonly #queue = new RoundRobinQueue<string | undefined, QueuedJob>();
   #nextId = 1;
   #failedStarts = 0;
   #closed = false;
@@ -60,24 +76,26 @@ export class EvalPool {
     return pool;
   }
 
-  /** Evaluates `code` with `inputJson` bound to `input` in the first free worker. */
-  run(code: string, inputJson: string | undefined, signal?: AbortSignal): Promise<EvalOutcome> {
-    if (this.#closed) return Promise.reject(new WardenError('SHUTTING_DOWN'));
-    if (this.#slots.length === 0)
-      return Promise.reject(new WardenError('INTERNAL', 'the JavaScript sandbox stopped'));
-    if (signal?.aborted === true) return Promise.reject(new WardenError('CANCELLED'));
-    if (this.#queue.length >= MAX_QUEUED_EVALS) return Promise.reject(new WardenError('CONCURRENCY_LIMITED'));
+  /**
+   * Evaluates `code` with `inputJson` bound to `input` in the next free worker. Waiting evaluations are taken
+   * round-robin across principals, oldest first within one.
+   */
+  run(code: string, inputJson: string | undefined, options: EvalRunOptions = {}): Promise<EvalOutcome> {
+    const { signal, principal } = options;
+    const refusal = this.#refusal(signal, principal);
+    if (refusal !== undefined) return Promise.reject(refusal);
     return new Promise<EvalOutcome>((resolve, reject) => {
       const job: QueuedJob = {
         code,
         inputJson,
         signal,
+        principal,
         resolve,
         reject,
         onAbort: () => this.#dropQueued(job),
       };
       signal?.addEventListener('abort', job.onAbort, { once: true });
-      this.#queue.push(job);
+      this.#queue.push(principal, job);
       this.#dispatch();
     });
   }
@@ -85,8 +103,19 @@ export class EvalPool {
   /** Terminates every worker; queued and running evaluations fail with SHUTTING_DOWN. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const job of this.#queue.splice(0)) this.#rejectQueued(job, new WardenError('SHUTTING_DOWN'));
+    for (const job of this.#queue.drain()) this.#rejectQueued(job, new WardenError('SHUTTING_DOWN'));
     await Promise.all(this.#slots.splice(0).map((slot) => slot.retire()));
+  }
+
+  #refusal(signal: AbortSignal | undefined, principal: string | undefined): WardenError | undefined {
+    if (this.#closed) return new WardenError('SHUTTING_DOWN');
+    if (this.#slots.length === 0) return new WardenError('INTERNAL', 'the JavaScript sandbox stopped');
+    if (signal?.aborted === true) return new WardenError('CANCELLED');
+    if (this.#queue.size >= MAX_QUEUED_EVALS)
+      return new WardenError('CONCURRENCY_LIMITED', 'too many evaluations waiting');
+    if (this.#queue.sizeOf(principal) >= MAX_QUEUED_EVALS_PER_PRINCIPAL)
+      return new WardenError('CONCURRENCY_LIMITED', 'too many evaluations waiting for this caller');
+    return undefined;
   }
 
   #spawn(): EvalSlot {
@@ -112,7 +141,7 @@ export class EvalPool {
     if (this.#failedStarts >= MAX_FAILED_STARTS) {
       this.#slots.splice(index, 1);
       if (this.#slots.length === 0) {
-        for (const job of this.#queue.splice(0)) this.#rejectQueued(job, new WardenError('INTERNAL'));
+        for (const job of this.#queue.drain()) this.#rejectQueued(job, new WardenError('INTERNAL'));
       }
       return;
     }
@@ -132,8 +161,7 @@ export class EvalPool {
   }
 
   #dropQueued(job: QueuedJob): void {
-    const index = this.#queue.indexOf(job);
-    if (index !== -1) this.#queue.splice(index, 1);
+    this.#queue.remove(job.principal, job);
     job.reject(new WardenError('CANCELLED'));
   }
 

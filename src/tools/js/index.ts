@@ -20,11 +20,18 @@ export async function createJsTools(config: JsConfig): Promise<ToolFamily> {
     },
   });
   return {
-    tools: [createJsEvalTool((code, inputJson, signal) => pool.run(code, inputJson, signal))],
+    tools: [createJsEvalTool((code, inputJson, options) => pool.run(code, inputJson, options))],
     close: () => pool.close(),
   };
 }
 
 export { createJsEvalTool, JS_EVAL_DEFINITION, MAX_CODE_CHARS, type RunEvaluation } from './js-eval-tool.js';
-export { EvalPool, BACKSTOP_GRACE_MS, MAX_QUEUED_EVALS, type EvalPoolOptions } from './eval-pool.js';
+export {
+  EvalPool,
+  BACKSTOP_GRACE_MS,
+  MAX_QUEUED_EVALS,
+  MAX_QUEUED_EVALS_PER_PRINCIPAL,
+  type EvalPoolOptions,
+  type EvalRunOptions,
+} from './eval-pool.js';
 export type { EvalLimits, EvalOutcome, ConsoleLine } from './eval-protocol.js';

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { WardenError } from '../../errors/index.js';
 import type { ToolDefinition, ToolResult } from '../../mcp/wire.js';
 import type { BuiltinTool, ToolCallContext } from '../types.js';
+import type { EvalRunOptions } from './eval-pool.js';
 import type { EvalOutcome } from './eval-protocol.js';
 
 /** Longest `code` accepted, in UTF-16 units. */
@@ -11,7 +12,7 @@ export const MAX_CODE_CHARS = 1024 * 1024;
 export type RunEvaluation = (
   code: string,
   inputJson: string | undefined,
-  signal: AbortSignal,
+  options: EvalRunOptions,
 ) => Promise<EvalOutcome>;
 
 const argsSchema = z.strictObject({
@@ -64,7 +65,8 @@ export function createJsEvalTool(run: RunEvaluation): BuiltinTool {
       const parsed = argsSchema.safeParse(args);
       if (!parsed.success)
         throw new WardenError('ARGS_INVALID', 'js_eval takes {code: string, input?: JSON}');
-      const outcome = await run(parsed.data.code, inputJsonOf(parsed.data.input), ctx.signal);
+      const options = { signal: ctx.signal, principal: ctx.principalId };
+      const outcome = await run(parsed.data.code, inputJsonOf(parsed.data.input), options);
       return toResult(outcome);
     },
   };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWardenError } from '../../errors/index.js';
 import type { BuiltinTool, ToolFamily } from '../types.js';
-import { createJsTools } from './index.js';
+import { createJsEvalTool, createJsTools, type EvalRunOptions } from './index.js';
 
 let family: ToolFamily;
 let tool: BuiltinTool;
@@ -61,6 +61,23 @@ async function failure(
 function quickFailure(code: string): Promise<{ code: string; message: string }> {
   return failure(code, undefined, quickTool);
 }
+
+describe('js_eval callers', () => {
+  it('passes the signal and principal of each call to the evaluation, none where the call names no one', async () => {
+    const seen: EvalRunOptions[] = [];
+    const probe = createJsEvalTool((_code, _inputJson, options) => {
+      seen.push(options);
+      return Promise.resolve({ ok: true, resultJson: '1', logs: [], logsTruncated: false });
+    });
+    const aliceCtx = { ...ctx, principalId: 'alice' };
+    await probe.call({ code: '1' }, aliceCtx);
+    await probe.call({ code: '1' }, ctx);
+    expect(seen).toStrictEqual([
+      { signal: ctx.signal, principal: 'alice' },
+      { signal: ctx.signal, principal: undefined },
+    ]);
+  });
+});
 
 describe('js_eval benign evaluations', () => {
   it('returns the value of the last expression with empty logs', async () => {
