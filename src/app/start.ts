@@ -185,6 +185,7 @@ async function assemble(
         ),
       protectedResourceMetadata: () =>
         config.auth.mode === 'jwt' ? protectedResourceMetadata(config.auth, resource) : undefined,
+      credentialValid: guard.credentialValid.bind(guard),
     };
     const http = createHttpFrontEnd({
       config,

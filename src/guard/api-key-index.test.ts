@@ -72,9 +72,24 @@ describe('createApiKeyIndex', () => {
     expect(errors.length).toBeGreaterThan(0);
     await vi.advanceTimersByTimeAsync(1500);
     expect(() => index.lookup(key)).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
+    expect(() => index.lookupById('k1')).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
     state.fail = false;
     await vi.advanceTimersByTimeAsync(300);
     expect(index.lookup(key)?.principal.id).toBe('a');
+    await index.close();
+  });
+
+  it('looks keys up by id, and forgets a key the store no longer lists', async () => {
+    vi.useFakeTimers();
+    const records = [newKeyRecord('k1', generateApiKey(), { principal: 'a' }, 0)];
+    const { store, state } = fakeStore(records);
+    const index = await createApiKeyIndex({ store, now: Date.now, pollIntervalMs: 250 });
+    expect(index.lookupById('k1')?.principal).toMatchObject({ id: 'a', credentialId: 'k1' });
+    expect(index.lookupById('k2')).toBeUndefined();
+    state.version = 'v2';
+    records.pop();
+    await vi.advanceTimersByTimeAsync(250);
+    expect(index.lookupById('k1')).toBeUndefined();
     await index.close();
   });
 

@@ -41,6 +41,8 @@ export interface ApiKeyIndexOptions {
 export interface ApiKeyIndex {
   /** Synchronous lookup of a presented key; undefined when unknown. */
   lookup(key: string): IndexedKey | undefined;
+  /** Synchronous lookup by key id (to re-check an open session's key); like lookup, throws when the index is stale. */
+  lookupById(id: string): IndexedKey | undefined;
   /** Reloads after a miss, at most once per miss-reload interval; true when it reloaded. */
   reloadAfterMiss(): Promise<boolean>;
   /** Reloads when the store's version changed. */
@@ -73,6 +75,7 @@ export async function createApiKeyIndex(options: ApiKeyIndexOptions): Promise<Ap
   const flushInterval = options.touchFlushIntervalMs ?? DEFAULT_KEY_TOUCH_FLUSH_INTERVAL_MS;
   const maxStale = options.maxStaleMs ?? DEFAULT_KEY_MAX_STALE_MS;
   let byHash = new Map<string, IndexedKey>();
+  let byId = new Map<string, IndexedKey>();
   let version = '';
   let lastGoodRefresh = now();
   let lastMissReload = -Infinity;
@@ -84,15 +87,19 @@ export async function createApiKeyIndex(options: ApiKeyIndexOptions): Promise<Ap
     const nextVersion = await store.version();
     const records = await store.list();
     const next = new Map<string, IndexedKey>();
+    const nextById = new Map<string, IndexedKey>();
     for (const record of records) {
       try {
-        next.set(record.hash, indexKey(record));
+        const indexed = indexKey(record);
+        next.set(record.hash, indexed);
+        nextById.set(record.id, indexed);
       } catch (error) {
         // A key whose stored ipAllow no longer parses must not work at all.
         if (!(error instanceof WardenError)) throw error;
       }
     }
     byHash = next;
+    byId = nextById;
     version = nextVersion;
     lastGoodRefresh = now();
   };
@@ -118,6 +125,10 @@ export async function createApiKeyIndex(options: ApiKeyIndexOptions): Promise<Ap
     await store.touch(uses);
   };
 
+  const failIfStale = (): void => {
+    if (now() - lastGoodRefresh > maxStale) throw new WardenError('STORE_UNAVAILABLE', 'key index is stale');
+  };
+
   await load();
   const timer = setInterval(() => {
     // On failure keep serving from the last index; lookups fail closed once it is older than maxStaleMs.
@@ -127,11 +138,14 @@ export async function createApiKeyIndex(options: ApiKeyIndexOptions): Promise<Ap
 
   return {
     lookup(key) {
-      if (now() - lastGoodRefresh > maxStale)
-        throw new WardenError('STORE_UNAVAILABLE', 'key index is stale');
+      failIfStale();
       const digest = hash('sha256', key, 'buffer');
       const found = byHash.get(digest.toString('hex'));
       return found && timingSafeEqual(found.hash, digest) ? found : undefined;
+    },
+    lookupById(id) {
+      failIfStale();
+      return byId.get(id);
     },
     async reloadAfterMiss() {
       if (now() - lastMissReload < missInterval) return false;

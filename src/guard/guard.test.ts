@@ -6,6 +6,7 @@ import { authConfigSchema, limitsConfigSchema } from '../config/access.js';
 import { isWardenError } from '../errors/index.js';
 import type { KeyStore } from '../store/keys.js';
 import { openSqliteKeyStore } from '../store/sqlite/keys.js';
+import { DEFAULT_KEY_MAX_STALE_MS } from './api-key-index.js';
 import { createGuard, type AuthRequest, type Guard, type GuardOptions } from './guard.js';
 
 let dir: string;
@@ -243,6 +244,74 @@ describe('createGuard with API keys', () => {
     });
     expect(await codeOf(() => off.authenticate(req({}, { peerCertificate: cert })))).toBe('AUTH_REQUIRED');
     await off.close();
+  });
+
+  it('credentialValid holds for an admitted key until that key is revoked, whatever happens to the principal’s other keys', async () => {
+    const opener = await keys.create({ principal: 'alice' });
+    const other = await keys.create({ principal: 'alice' });
+    const g = await makeGuard();
+    const { principal } = await g.authenticate(req({ authorization: `Bearer ${opener.key}` }));
+    await keys.revoke(other.record.id, t);
+    await g.refreshKeys();
+    expect(g.credentialValid(principal)).toBe(true);
+    await keys.revoke(opener.record.id, t);
+    await g.refreshKeys();
+    expect(g.credentialValid(principal)).toBe(false);
+  });
+
+  it('credentialValid turns false the moment an admitted key expires', async () => {
+    const { key } = await keys.create({ principal: 'alice', expiresAt: t + 1000 });
+    const g = await makeGuard();
+    const { principal } = await g.authenticate(req({ authorization: `Bearer ${key}` }));
+    t += 999;
+    expect(g.credentialValid(principal)).toBe(true);
+    t += 1;
+    expect(g.credentialValid(principal)).toBe(false);
+  });
+
+  it('credentialValid fails closed while the key index is stale, and recovers with the store', async () => {
+    const { key } = await keys.create({ principal: 'alice' });
+    const g = await makeGuard({}, { keyPollIntervalMs: 3_600_000 });
+    const { principal } = await g.authenticate(req({ authorization: `Bearer ${key}` }));
+    t += DEFAULT_KEY_MAX_STALE_MS + 1;
+    expect(g.credentialValid(principal)).toBe(false);
+    expect(await codeOf(() => g.authenticate(req({ authorization: `Bearer ${key}` })))).toBe(
+      'STORE_UNAVAILABLE',
+    );
+    await g.refreshKeys();
+    expect(g.credentialValid(principal)).toBe(true);
+  });
+
+  it('credentialValid refuses principals it cannot tie to a live credential', async () => {
+    const { record } = await keys.create({ principal: 'alice' });
+    const g = await makeGuard();
+    const base = { groups: [], scopes: [] };
+    // A key id under another principal's name, a key principal without a key id, an unknown key id.
+    expect(
+      g.credentialValid({ ...base, id: 'mallory', authMethod: 'api-key', credentialId: record.id }),
+    ).toBe(false);
+    expect(g.credentialValid({ ...base, id: 'alice', authMethod: 'api-key' })).toBe(false);
+    expect(g.credentialValid({ ...base, id: 'alice', authMethod: 'api-key', credentialId: 'key_gone' })).toBe(
+      false,
+    );
+    // A JWT principal where the guard accepts no JWTs, however far its expiry.
+    expect(g.credentialValid({ ...base, id: 'alice', authMethod: 'jwt', expiresAtMs: t + 60_000 })).toBe(
+      false,
+    );
+    expect(g.credentialValid({ ...base, id: 'alice', authMethod: 'api-key', credentialId: record.id })).toBe(
+      true,
+    );
+  });
+
+  it('credentialValid holds for the anonymous principal and verified client certificates', async () => {
+    const anonymous = await makeGuard({ mode: 'none' });
+    expect(anonymous.credentialValid((await anonymous.authenticate(req())).principal)).toBe(true);
+    await anonymous.close();
+    const g = await makeGuard({}, { mtls: true });
+    const cert = { fingerprint256: 'AB:CD', subjectCN: 'build-bot' };
+    expect(g.credentialValid((await g.authenticate(req({}, { peerCertificate: cert }))).principal)).toBe(
+      true,
+    );
   });
 
   it('refuses bearer tokens that are not keys in api-key mode', async () => {

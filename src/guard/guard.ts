@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthConfig, LimitsConfig } from '../config/access.js';
-import { WardenError } from '../errors/index.js';
+import { isWardenError, WardenError } from '../errors/index.js';
 import type { Principal } from '../policy/principal.js';
 import { isApiKeyShape, type KeyStore } from '../store/keys.js';
 import { createApiKeyIndex, type ApiKeyIndex, type IndexedKey } from './api-key-index.js';
@@ -56,6 +56,11 @@ export interface GuardOptions {
 /** Authentication, client-address checks, correlation ids and rate limits for the HTTP front end. */
 export interface Guard {
   authenticate(req: AuthRequest): AuthResult | Promise<AuthResult>;
+  /**
+   * Whether the credential behind a principal this guard admitted would still be accepted now: its API key is
+   * neither revoked nor expired (false while the key index is stale), its JWT has not expired.
+   */
+  credentialValid(principal: Principal): boolean;
   correlationId(headers: IncomingHttpHeaders): string;
   limiter: Limiter;
   /** Re-reads keys if the store changed (also done on a timer). */
@@ -74,13 +79,65 @@ const ANONYMOUS: Principal = Object.freeze({
   authMethod: 'none',
 });
 
+/** Why a known key is no longer accepted at `now`, if it is not. */
+function keyLapse(record: IndexedKey['record'], now: number): 'AUTH_REVOKED' | 'AUTH_EXPIRED' | undefined {
+  if (record.revokedAt !== null && record.revokedAt <= now) return 'AUTH_REVOKED';
+  if (record.expiresAt !== null && record.expiresAt <= now) return 'AUTH_EXPIRED';
+  return undefined;
+}
+
 function admitKey(found: IndexedKey, client: IpAddress, now: number, index: ApiKeyIndex): Principal {
   const { record } = found;
-  if (record.revokedAt !== null && record.revokedAt <= now) throw new WardenError('AUTH_REVOKED');
-  if (record.expiresAt !== null && record.expiresAt <= now) throw new WardenError('AUTH_EXPIRED');
+  const lapse = keyLapse(record, now);
+  if (lapse !== undefined) throw new WardenError(lapse);
   if (!found.ipAllow.empty && !found.ipAllow.contains(client)) throw new WardenError('IP_DENIED');
   index.recordUse(record.id, now);
   return found.principal;
+}
+
+/** Whether an admitted key is still in the store, unrevoked and unexpired; false when the index is stale. */
+function keyStillValid(index: ApiKeyIndex, principal: Principal, now: number): boolean {
+  if (principal.credentialId === undefined) return false;
+  let found: IndexedKey | undefined;
+  try {
+    found = index.lookupById(principal.credentialId);
+  } catch (error) {
+    // A stale index cannot show a revocation made since: fail closed, as new requests do.
+    if (isWardenError(error) && error.code === 'STORE_UNAVAILABLE') return false;
+    throw error;
+  }
+  return (
+    found !== undefined &&
+    found.record.principal === principal.id &&
+    keyLapse(found.record, now) === undefined
+  );
+}
+
+/** Builds {@link Guard.credentialValid}; `jwtSkewMs` is undefined when JWTs are not accepted. */
+function credentialCheck(
+  index: ApiKeyIndex,
+  jwtSkewMs: number | undefined,
+  now: () => number,
+): (principal: Principal) => boolean {
+  return function credentialValid(principal) {
+    switch (principal.authMethod) {
+      case 'none':
+      case 'stdio':
+        return true;
+      case 'mtls':
+        // The certificate's validity period is checked at each TLS handshake; Warden keeps no revocation list.
+        return true;
+      case 'api-key':
+        return keyStillValid(index, principal, now());
+      case 'jwt':
+        // The bound the verifier's token cache uses: exp plus the configured clock skew.
+        return (
+          jwtSkewMs !== undefined &&
+          principal.expiresAtMs !== undefined &&
+          now() <= principal.expiresAtMs + jwtSkewMs
+        );
+    }
+  };
 }
 
 function mtlsPrincipal(cert: NonNullable<AuthRequest['peerCertificate']>): Principal {
@@ -164,6 +221,11 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
 
   return {
     authenticate,
+    credentialValid: credentialCheck(
+      index,
+      verifyJwt && auth.jwt ? auth.jwt.clockSkewSec * 1000 : undefined,
+      now,
+    ),
     correlationId,
     limiter,
     refreshKeys: () => index.refresh(),

@@ -92,6 +92,7 @@ describe('createJwtVerifier against a real JWKS on loopback', () => {
       scopes: ['tools:read', 'tools:call'],
       authMethod: 'jwt',
       credentialId: 'tok-1',
+      expiresAtMs: (NOW_SEC + 600) * 1000,
     });
   });
 
@@ -235,6 +236,28 @@ describe('createGuard in jwt mode', () => {
         guard.authenticate({ ...base, url: `/mcp?access_token=${await token()}`, headers: {} }),
       ),
     ).toBe('CREDENTIAL_IN_URL');
+    await guard.close();
+    await keys.close();
+  });
+
+  it('credentialValid holds a token’s principal until its exp plus the clock skew, then not', async () => {
+    const keys = openSqliteKeyStore(':memory:');
+    const auth = authConfigSchema.parse({
+      mode: 'jwt',
+      jwt: { issuer: ISSUER, audience: AUDIENCE, jwksUrl, clockSkewSec: 30 },
+    });
+    let nowMs = NOW_SEC * 1000;
+    const guard = await createGuard({ auth, limits: {}, keys, listenIsLoopback: false, now: () => nowMs });
+    const { principal } = await guard.authenticate({
+      remoteAddress: '127.0.0.1',
+      url: '/mcp',
+      headers: { authorization: `Bearer ${await token({ exp: NOW_SEC + 60 })}` },
+    });
+    expect(principal.expiresAtMs).toBe((NOW_SEC + 60) * 1000);
+    nowMs = (NOW_SEC + 60 + 30) * 1000;
+    expect(guard.credentialValid(principal)).toBe(true);
+    nowMs += 1;
+    expect(guard.credentialValid(principal)).toBe(false);
     await guard.close();
     await keys.close();
   });

@@ -31,7 +31,7 @@ function stringList(value: unknown, claim: string): string[] {
   throw new WardenError('AUTH_INVALID', `token claim ${claim} is malformed`);
 }
 
-function principalFrom(payload: JWTPayload, config: JwtConfig): Principal {
+function principalFrom(payload: JWTPayload, expiresAtMs: number, config: JwtConfig): Principal {
   const id = payload[config.principalClaim];
   if (typeof id !== 'string' || id === '' || id.length > MAX_PRINCIPAL_CHARS) {
     throw new WardenError('AUTH_INVALID', 'token names no principal');
@@ -44,6 +44,7 @@ function principalFrom(payload: JWTPayload, config: JwtConfig): Principal {
     scopes: Object.freeze(scopes),
     authMethod: 'jwt',
     ...(typeof payload.jti === 'string' ? { credentialId: payload.jti.slice(0, 128) } : {}),
+    expiresAtMs,
   };
   return Object.freeze(principal);
 }
@@ -80,10 +81,11 @@ export function createJwtVerifier(config: JwtConfig, now: () => number): JwtVeri
       requiredClaims: ['exp'],
     }).then(
       ({ payload }) => {
-        const principal = principalFrom(payload, config);
-        if (cache.size >= JWT_CACHE_ENTRIES) cache.delete(cache.keys().next().value ?? '');
         // exp is required above, so it is a number here.
-        cache.set(token, { principal, expiresAtMs: (payload.exp ?? 0) * 1000 });
+        const expiresAtMs = (payload.exp ?? 0) * 1000;
+        const principal = principalFrom(payload, expiresAtMs, config);
+        if (cache.size >= JWT_CACHE_ENTRIES) cache.delete(cache.keys().next().value ?? '');
+        cache.set(token, { principal, expiresAtMs });
         return principal;
       },
       (error: unknown) => {

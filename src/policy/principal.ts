@@ -10,4 +10,6 @@ export interface Principal {
   readonly authMethod: AuthMethod;
   /** API key id, token id (jti) or certificate fingerprint, for audit; never the secret. */
   readonly credentialId?: string;
+  /** When a self-contained credential (a JWT's `exp`) stops being valid, in ms since the epoch. */
+  readonly expiresAtMs?: number;
 }

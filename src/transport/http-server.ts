@@ -17,6 +17,7 @@ import type { Logger } from '../log/index.js';
 import { classify, errorResponse, parseMessage } from '../mcp/jsonrpc.js';
 import { isSupportedProtocolVersion } from '../mcp/protocol.js';
 import { RPC, type JsonRpcErrorResponse } from '../mcp/wire.js';
+import type { Principal } from '../policy/principal.js';
 import { readBody } from './body.js';
 import { createHostCheck, soleHost, type HostCheck } from './host-check.js';
 import { Exchange, HttpSessionChannel } from './http-channel.js';
@@ -45,7 +46,18 @@ export interface HttpFrontEnd {
   terminate(): void;
 }
 
+/**
+ * How often HTTP sessions are checked against their credentials. A session ends at most this long after its key
+ * expires or its JWT's exp (plus clock skew) passes, and this plus the key index's poll interval after a revocation.
+ */
+export const CREDENTIAL_SWEEP_INTERVAL_MS = 1000;
+
 const CHANNELS = new WeakMap<ClientSession, HttpSessionChannel>();
+/**
+ * The principal of the newest request authenticated on each session (absent: the one that opened it). A session
+ * lives as long as that credential does, so a client that renews its token keeps its session.
+ */
+const CREDENTIALS = new WeakMap<ClientSession, Principal>();
 
 function sendJson(
   res: ServerResponse,
@@ -241,6 +253,7 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
       rpcError(res, 400, wardenErrorBody(new WardenError('UNSUPPORTED_PROTOCOL_VERSION')), headers);
       return undefined;
     }
+    CREDENTIALS.set(session, auth.principal);
     return session;
   }
 
@@ -405,6 +418,29 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
   }, 60_000);
   idleTimer.unref();
 
+  /** Closes every HTTP session whose credential was revoked or has expired; a check that fails counts as lapsed. */
+  function closeLapsedSessions(): void {
+    for (const session of gateway.sessions.values()) {
+      if (session.transport !== 'http') continue;
+      const principal = CREDENTIALS.get(session) ?? session.principal;
+      let valid: boolean;
+      try {
+        valid = guard.credentialValid(principal);
+      } catch (error) {
+        logger.error({ err: error }, 'credential check failed; session closed');
+        valid = false;
+      }
+      if (valid) continue;
+      CHANNELS.get(session)?.close();
+      gateway.closeSession(session);
+      logger.info(
+        { principal: principal.id, authMethod: principal.authMethod, credentialId: principal.credentialId },
+        'session closed: its credential is no longer valid',
+      );
+    }
+  }
+  const credentialTimer = setInterval(closeLapsedSessions, CREDENTIAL_SWEEP_INTERVAL_MS).unref();
+
   return {
     server,
     listen: () =>
@@ -425,6 +461,7 @@ export function createHttpFrontEnd(options: HttpFrontEndOptions): HttpFrontEnd {
     close: () =>
       new Promise((resolve) => {
         clearInterval(idleTimer);
+        clearInterval(credentialTimer);
         for (const session of gateway.sessions.values()) CHANNELS.get(session)?.close();
         server.close(() => resolve());
         server.closeIdleConnections();

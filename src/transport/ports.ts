@@ -26,6 +26,8 @@ export interface HttpGuardPort {
   refusalHeaders(error: WardenError): Record<string, string>;
   /** RFC 9728 protected-resource metadata, when the server accepts OAuth bearer tokens. */
   protectedResourceMetadata?(): object | undefined;
+  /** Whether the credential behind a principal is still accepted: sessions whose credential is not are closed. */
+  credentialValid(principal: Principal): boolean;
 }
 
 /** Renders Prometheus metrics. */

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/log/index.js';
 import { generateApiKey, type KeyStore } from '../../src/store/keys.js';
 import { openSqliteKeyStore } from '../../src/store/sqlite/keys.js';
 import { miniUpstream } from './helpers/gateway.js';
-import { TestClient, textOf } from './helpers/mcp-http-client.js';
+import { listen, TestClient, textOf } from './helpers/mcp-http-client.js';
 import { readAuditRows, type AuditRow } from './helpers/audit-rows.js';
 import { postRaw, type RawReply } from './helpers/raw-post.js';
 
@@ -174,10 +174,11 @@ describe('API keys through the running gateway', () => {
     });
   });
 
-  it('a revoked key is refused within a second, without a restart', async () => {
+  it('a revoked key is refused within a second, without a restart, and its open session ends', async () => {
     const client = new TestClient({ url, headers: { 'x-api-key': revocable.key } });
     await client.initialize();
     expect(textOf(await client.call('m__echo', { text: 'before' }))).toBe('before');
+    const stream = await listen(client);
     // Revoked from another connection to the store, as `warden keys revoke` would.
     const other = openSqliteKeyStore(join(dir, 'warden.db'));
     const revokedAt = Date.now();
@@ -197,6 +198,10 @@ describe('API keys through the running gateway', () => {
     expect(after.status).toBe(401);
     expect(after.messages).toEqual([refusal('AUTH_REVOKED', 'credentials revoked')]);
     expect(audit().filter((row) => row.error_code === 'AUTH_REVOKED').length).toBeGreaterThanOrEqual(2);
+    // The GET stream the session held open ends too, and the session is gone.
+    await stream.ended;
+    expect(Date.now() - revokedAt).toBeLessThan(2500);
+    expect(warden.gateway.sessions.has(client.sessionId!)).toBe(false);
   });
 
   it('a key in the query string is refused, even a valid one and even with a valid header', async () => {

@@ -130,6 +130,8 @@ export function textOf(result: any): string {
 /** What a session's standalone GET stream delivered so far; `close` ends the stream. */
 export interface GetStream {
   messages: RpcMessage[];
+  /** Settles when the server ends the stream (or `close` does). */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -161,8 +163,8 @@ export async function listen(client: TestClient): Promise<GetStream> {
       }
     }
   };
-  void read().catch((error: unknown) => {
+  const ended = read().catch((error: unknown) => {
     if (!controller.signal.aborted) throw error;
   });
-  return { messages, close: () => controller.abort() };
+  return { messages, ended, close: () => controller.abort() };
 }
