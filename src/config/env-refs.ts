@@ -29,10 +29,11 @@ export function resolveEnvRefs(
   }
   if (Array.isArray(value)) return value.map((item, i) => resolveEnvRefs(item, env, missing, [...path, i]));
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value))
-      out[key] = resolveEnvRefs(item, env, missing, [...path, key]);
-    return out;
+    // fromEntries defines a "__proto__" key as a key: assigning it would set the prototype instead, and the
+    // schema would then read settings through it that its unknown-key and duplicate-key checks never see.
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, resolveEnvRefs(item, env, missing, [...path, key])]),
+    );
   }
   return value;
 }

@@ -3,8 +3,12 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { WardenError } from '../errors/index.js';
 import { resolveEnvRefs, type MissingEnvRef } from './env-refs.js';
+import { resolveConfigPaths } from './resolve-paths.js';
 import { checkConfigRules, type ConfigProblem } from './rules.js';
 import { configSchema, type WardenConfig } from './schema.js';
+
+/** Most alias expansions a config may make (yaml's own default), so that an anchor bomb is refused, not built. */
+const MAX_YAML_ALIAS_COUNT = 100;
 
 /** A problem with its location in the file, ready to print. */
 export interface LocatedProblem extends ConfigProblem {
@@ -50,8 +54,16 @@ export function checkConfigText(text: string, options: CheckConfigOptions): Conf
     });
     return { config: undefined, problems };
   }
+  let js: unknown;
+  try {
+    // yaml refuses to expand aliases past its limit (an "anchor bomb") by throwing here, not in doc.errors.
+    js = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'the YAML cannot be read';
+    return { config: undefined, problems: [{ path: [], message, severity: 'error' }] };
+  }
   const missing: MissingEnvRef[] = [];
-  const raw = resolveEnvRefs(doc.toJS() ?? {}, options.env ?? process.env, missing);
+  const raw = resolveEnvRefs(js ?? {}, options.env ?? process.env, missing);
   const problems: LocatedProblem[] = missing.map((m) => ({
     path: m.path,
     message: `environment variable ${m.name} is not set`,
@@ -68,7 +80,11 @@ export function checkConfigText(text: string, options: CheckConfigOptions): Conf
     }
     return { config: undefined, problems };
   }
-  const config = deepFreeze({ ...parsed.data, baseDir: options.baseDir, file: options.file });
+  const config = deepFreeze({
+    ...resolveConfigPaths(parsed.data, options.baseDir),
+    baseDir: options.baseDir,
+    file: options.file,
+  });
   for (const p of checkConfigRules(config)) problems.push({ ...p, ...locate(p.path) });
   return { config: problems.some((p) => p.severity === 'error') ? undefined : config, problems };
 }

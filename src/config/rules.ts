@@ -32,12 +32,15 @@ const jwtNeedsSettings: Rule = (config) =>
     ? [{ path: ['auth', 'jwt'], message: 'auth.mode jwt needs auth.jwt settings', severity: 'error' }]
     : [];
 
+/** `name@1.2.3` (with an optional pre-release): a range such as `^1.2.3`, `1`, `1.x` or a tag still moves. */
+const EXACT_VERSION = /@\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
 const unpinnedNpx: Rule = (config) => {
   const problems: ConfigProblem[] = [];
   for (const [name, upstream] of Object.entries(config.upstreams)) {
     if (!isStdioUpstream(upstream) || !/(^|\/)npx$/.test(upstream.command)) continue;
     const pkg = upstream.args.find((a) => !a.startsWith('-'));
-    if (pkg && !/@[^/@]*\d[^/@]*$/.test(pkg.replace(/^@/, ''))) {
+    if (pkg && !EXACT_VERSION.test(pkg.replace(/^@/, ''))) {
       problems.push({
         path: ['upstreams', name, 'args'],
         message: `npx package "${pkg}" has no pinned version; a new release could change what runs`,
@@ -59,12 +62,27 @@ const shellNeedsRoots: Rule = (config) =>
       ]
     : [];
 
+/**
+ * Prefixed tool names, `<upstream>__<tool>`, must split one way only. Were upstream `a__b` (or `a_`) allowed,
+ * upstream `a` could list a tool `b__x` (or `_x`) and so reach the final name and the policy globs meant for it.
+ */
+const unambiguousPrefixes: Rule = (config) =>
+  Object.entries(config.upstreams)
+    .filter(([name, upstream]) => upstream.prefix && (name.includes('__') || name.endsWith('_')))
+    .map(([name]) => ({
+      path: ['upstreams', name],
+      message:
+        'a prefixed upstream’s name may not contain "__" or end with "_": its tool names would be ambiguous',
+      severity: 'error',
+    }));
+
 const RULES: readonly Rule[] = [
   listenAddressIsValid,
   noAuthOnlyOnLoopback,
   jwtNeedsSettings,
   unpinnedNpx,
   shellNeedsRoots,
+  unambiguousPrefixes,
 ];
 
 /** Runs every rule and returns all problems at once. */
