@@ -40,6 +40,13 @@ export const fsConfigSchema = z
         'deny: refuse regular files with more than one hard link (they may alias a file outside the roots).',
       ),
     maxSearchResults: z.number().int().positive().default(1000).describe('Most matches fs_search returns.'),
+    searchTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .max(600_000)
+      .default(5000)
+      .describe('Most time fs_search spends matching file contents; past it the search ends with TIMEOUT.'),
   })
   .describe('Built-in file tools confined to roots.');
 

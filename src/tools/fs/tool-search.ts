@@ -16,6 +16,12 @@ import { walk } from './walk.js';
 
 /** Longest excerpt of a matching line returned, in characters. */
 export const MAX_LINE_CHARS = 200;
+/**
+ * Longest stretch of line matching between two turns of the event loop. A regex cannot be interrupted, but a
+ * safe one (assertSafeRegex) takes at most about 0.1 s on one line: matching a large file in slices keeps
+ * every other client served meanwhile.
+ */
+export const MATCH_SLICE_MS = 10;
 
 interface SearchHit {
   path: string;
@@ -64,14 +70,38 @@ async function skipUnreadable(pending: Promise<string | undefined>): Promise<str
   }
 }
 
-function matchLines(text: string, regex: RegExp, rel: string, room: number): SearchHit[] {
+/** Time spent matching lines in one search, handed between files, and how much it may spend. */
+interface MatchClock {
+  spentMs: number;
+  readonly budgetMs: number;
+}
+
+async function matchLines(
+  text: string,
+  regex: RegExp,
+  rel: string,
+  room: number,
+  clock: MatchClock,
+  signal: AbortSignal,
+): Promise<SearchHit[]> {
   const hits: SearchHit[] = [];
   const lines = text.split('\n');
+  let sliceStart = performance.now();
   for (let i = 0; i < lines.length && hits.length < room; i += 1) {
+    const now = performance.now();
+    if (now - sliceStart >= MATCH_SLICE_MS) {
+      clock.spentMs += now - sliceStart;
+      if (clock.spentMs >= clock.budgetMs)
+        throw new WardenError('TIMEOUT', `content search took longer than ${clock.budgetMs} ms`);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal.aborted) throw new WardenError('CANCELLED');
+      sliceStart = performance.now();
+    }
     const line = lines[i] ?? '';
     if (regex.test(line.slice(0, MAX_REGEX_INPUT_CHARS)))
       hits.push({ path: rel, type: 'file', line: i + 1, text: line.slice(0, MAX_LINE_CHARS) });
   }
+  clock.spentMs += performance.now() - sliceStart;
   return hits;
 }
 
@@ -88,6 +118,7 @@ async function search(
   assertExists(target);
   const limit = Math.min(input.maxResults ?? ctx.config.maxSearchResults, ctx.config.maxSearchResults);
   const hits: SearchHit[] = [];
+  const clock: MatchClock = { spentMs: 0, budgetMs: ctx.config.searchTimeoutMs };
   let truncated = false;
   await withDir(ctx, target.abs, target.display, async (dir) => {
     for await (const entry of walk(ctx, dir, {
@@ -107,7 +138,8 @@ async function search(
       }
       if (entry.type !== 'file') continue;
       const text = await skipUnreadable(searchableText(ctx, entry.dir, entry.name, entry.rel));
-      if (text !== undefined) hits.push(...matchLines(text, regex, entry.rel, limit - hits.length));
+      if (text !== undefined)
+        hits.push(...(await matchLines(text, regex, entry.rel, limit - hits.length, clock, signal)));
     }
   });
   const lines = hits.map((h) => (h.line === undefined ? h.path : `${h.path}:${h.line}: ${h.text ?? ''}`));
