@@ -94,3 +94,40 @@ describe('screenListing', () => {
     ]);
   });
 });
+
+describe('screenListing: namespaces of prefixed upstreams', () => {
+  const listing = (prefix: boolean, names: string[]): UpstreamListing => ({
+    upstream: 'x',
+    prefix,
+    tools: names.map((name) => ({ name, description: name, inputSchema: { type: 'object' } })),
+    prompts: names.map((name) => ({ name })),
+    resources: [],
+    resourceTemplates: [],
+  });
+
+  it('leaves out tools and prompts of an unprefixed upstream named into a prefixed upstream’s namespace', () => {
+    const names = [
+      'github__delete_repo',
+      'GitHub__merge',
+      'github_issue',
+      'github',
+      'x__own',
+      'tool__github__y',
+    ];
+    const { listing: kept, refused } = screenListing(listing(false, names), ['github', 'x']);
+    expect(kept.tools.map((t) => t.name)).toEqual(['github_issue', 'github', 'tool__github__y']);
+    expect(kept.prompts.map((p) => p.name)).toEqual(['github_issue', 'github', 'tool__github__y']);
+    expect(refused).toEqual(
+      ['tool', 'prompt'].flatMap((kind) => [
+        { kind, name: 'github__delete_repo', reason: 'name takes the prefix of upstream "github"' },
+        { kind, name: 'GitHub__merge', reason: 'name takes the prefix of upstream "github"' },
+        { kind, name: 'x__own', reason: 'name takes the prefix of upstream "x"' },
+      ]),
+    );
+  });
+
+  it('lets a prefixed upstream list any name: its own prefix keeps it apart', () => {
+    const { refused } = screenListing(listing(true, ['github__delete_repo']), ['github', 'x']);
+    expect(refused).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { UpstreamListing } from './catalog.js';
+import { PREFIX_SEPARATOR, type UpstreamListing } from './catalog.js';
 
 /** Tool names as the MCP specification (2025-11-25) allows them: ASCII letters, digits, `_`, `-` and `.`. */
 export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -55,27 +55,43 @@ function visible(text: unknown): string {
 }
 
 /**
- * Drops from an upstream's listing every tool whose name is outside the MCP character set (look-alike letters,
- * invisible characters, names only a machine can tell apart) and every tool, prompt or resource whose text hides
- * characters from the person reading it (tool poisoning). What was dropped is returned for logging.
+ * The upstream whose namespace `name` (of an unprefixed listing) would enter: `github__delete` listed by another
+ * upstream would be read, and matched by policy globs such as `github__*`, as a tool of upstream `github`.
  */
-export function screenListing(listing: UpstreamListing): {
+function takenPrefix(name: string, reservedPrefixes: readonly string[]): string | undefined {
+  const folded = name.toLowerCase();
+  return reservedPrefixes.find((p) => folded.startsWith(`${p.toLowerCase()}${PREFIX_SEPARATOR}`));
+}
+
+/**
+ * Drops from an upstream's listing every tool whose name is outside the MCP character set (look-alike letters,
+ * invisible characters, names only a machine can tell apart), every tool or prompt of an unprefixed listing whose
+ * name takes the prefix of a prefixed upstream (`reservedPrefixes`, the names of those upstreams), and every
+ * tool, prompt or resource whose text hides characters from the person reading it (tool poisoning). What was
+ * dropped is returned for logging.
+ */
+export function screenListing(
+  listing: UpstreamListing,
+  reservedPrefixes: readonly string[] = [],
+): {
   listing: UpstreamListing;
   refused: RefusedDefinition[];
 } {
   const refused: RefusedDefinition[] = [];
+  const imitated = (name: unknown): string | undefined => {
+    if (listing.prefix || typeof name !== 'string') return undefined;
+    const prefix = takenPrefix(name, reservedPrefixes);
+    return prefix === undefined ? undefined : `name takes the prefix of upstream "${prefix}"`;
+  };
   const keep = <T extends Record<string, unknown>>(
     items: readonly T[],
     kind: RefusedDefinition['kind'],
     label: (item: T) => unknown,
-    badName: (item: T) => boolean = () => false,
+    nameProblem: (item: T) => string | undefined = () => undefined,
   ): T[] =>
     items.filter((item) => {
-      const reason = badName(item)
-        ? 'name outside the MCP tool-name characters'
-        : hidesText(item)
-          ? 'hidden characters in its definition'
-          : undefined;
+      const reason =
+        nameProblem(item) ?? (hidesText(item) ? 'hidden characters in its definition' : undefined);
       if (reason !== undefined) refused.push({ kind, name: visible(label(item)), reason });
       return reason === undefined;
     });
@@ -85,9 +101,15 @@ export function screenListing(listing: UpstreamListing): {
       listing.tools,
       'tool',
       (t) => t.name,
-      (t) => !TOOL_NAME_PATTERN.test(t.name),
+      (t) =>
+        TOOL_NAME_PATTERN.test(t.name) ? imitated(t.name) : 'name outside the MCP tool-name characters',
     ),
-    prompts: keep(listing.prompts, 'prompt', (p) => p.name),
+    prompts: keep(
+      listing.prompts,
+      'prompt',
+      (p) => p.name,
+      (p) => imitated(p.name),
+    ),
     resources: keep(listing.resources, 'resource', (r) => r.uri),
     resourceTemplates: keep(listing.resourceTemplates, 'resource template', (t) => t.uriTemplate),
   };

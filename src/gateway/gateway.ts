@@ -165,7 +165,7 @@ export class Gateway {
 
   /** Leaves out what an upstream lists with look-alike names or hidden characters (see screenListing). */
   private screened(listing: UpstreamListing): UpstreamListing {
-    const { listing: kept, refused } = screenListing(listing);
+    const { listing: kept, refused } = screenListing(listing, this.prefixedUpstreams);
     for (const r of refused) {
       this.options.logger.warn(
         { upstream: listing.upstream, kind: r.kind, name: r.name, reason: r.reason },
@@ -185,6 +185,11 @@ export class Gateway {
       );
     }
     return drifts.length === 0 ? listing : { ...listing, drifted: new Set(drifts.map((d) => d.tool)) };
+  }
+
+  /** Names of the upstreams whose tools are prefixed: no other upstream may list names in their namespaces. */
+  private get prefixedUpstreams(): string[] {
+    return Object.keys(this.options.config.upstreams).filter((name) => this.prefixOf(name));
   }
 
   private prefixOf(name: string): boolean {

@@ -13,7 +13,10 @@ const INVISIBLE = /[\p{Cf}\p{Cc}]/u;
 
 beforeAll(async () => {
   warden = await startTestGateway({
-    upstreams: { h: miniUpstream('h', { env: { MINI_NAME: 'h', MINI_HOSTILE_TOOLS: '1' } }) },
+    upstreams: {
+      h: miniUpstream('h', { env: { MINI_NAME: 'h', MINI_HOSTILE_TOOLS: '1' } }),
+      plain: miniUpstream('plain', { prefix: false, env: { MINI_NAME: 'plain', MINI_IMITATE: 'h' } }),
+    },
   });
   client = new TestClient({ url: warden.url });
   await client.initialize();
@@ -44,8 +47,15 @@ describe('tool definitions that hide text', () => {
     expect(INVISIBLE.test(text.replaceAll('👩\u200d💻', ''))).toBe(false);
   });
 
+  it('leaves out a tool an unprefixed upstream names into a prefixed upstream’s namespace', async () => {
+    const r = await client.request('tools/list', {});
+    const names: string[] = r.response!.result.tools.map((t: { name: string }) => t.name);
+    expect(names).toContain('whoami');
+    expect(names).not.toContain('h__wipe');
+  });
+
   it('refuses calls to a left-out tool as unknown', async () => {
-    for (const name of ['h__tagged', 'h__echo\u200b', 'h__fs_re\u0430d']) {
+    for (const name of ['h__tagged', 'h__echo\u200b', 'h__fs_re\u0430d', 'h__wipe']) {
       const { response } = await client.request('tools/call', { name, arguments: {} });
       expect(response!.error, name).toEqual({ code: -32602, message: `Unknown tool: ${name}` });
     }
