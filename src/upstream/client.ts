@@ -5,6 +5,9 @@ import { LATEST_PROTOCOL_VERSION, isSupportedProtocolVersion } from '../mcp/prot
 import { RPC, type JsonRpcId, type JsonRpcRequest, type JsonRpcResponse } from '../mcp/wire.js';
 import type { UpstreamTransport } from './transport.js';
 
+/** Most requests from one upstream (sampling, elicitation, roots) relayed at once; more are refused at once. */
+export const MAX_INCOMING_REQUESTS = 32;
+
 /** Lifecycle state of an upstream connection. */
 export type UpstreamState = 'starting' | 'ready' | 'down' | 'closed';
 
@@ -108,6 +111,22 @@ export class UpstreamClient {
     this.transport = transport;
     transport.onmessage = (message, related) => this.onMessage(message, related);
     transport.onclose = (reason) => this.onTransportClose(transport, reason);
+    try {
+      await this.handshake(transport);
+    } catch (error) {
+      // The next attempt replaces this transport: a failed one must not leave its process or sockets behind.
+      void transport.close().catch((closeError: unknown) => {
+        this.options.logger.debug({ err: closeError }, 'failed upstream connection did not close');
+      });
+      throw error;
+    }
+    this.setState('ready');
+    clearTimeout(this.stableTimer);
+    // Reset the backoff only after the upstream has stayed up for a while, so a crash loop keeps backing off.
+    this.stableTimer = setTimeout(() => (this.failures = 0), 30_000).unref();
+  }
+
+  private async handshake(transport: UpstreamTransport): Promise<void> {
     await transport.start();
     const result = await this.sendRequest(
       'initialize',
@@ -120,7 +139,6 @@ export class UpstreamClient {
     );
     const version = typeof result.protocolVersion === 'string' ? result.protocolVersion : '';
     if (!isSupportedProtocolVersion(version)) {
-      await transport.close();
       throw new WardenError(
         'UPSTREAM_PROTOCOL',
         `upstream ${this.name} offered unsupported protocol version ${version.slice(0, 32)}`,
@@ -132,10 +150,6 @@ export class UpstreamClient {
     this.serverCapabilities = isObject(result.capabilities) ? result.capabilities : {};
     this.instructions = typeof result.instructions === 'string' ? result.instructions : undefined;
     await transport.send(notification('notifications/initialized'));
-    this.setState('ready');
-    clearTimeout(this.stableTimer);
-    // Reset the backoff only after the upstream has stayed up for a while, so a crash loop keeps backing off.
-    this.stableTimer = setTimeout(() => (this.failures = 0), 30_000).unref();
   }
 
   private setState(state: UpstreamState, reason?: string): void {
@@ -164,7 +178,6 @@ export class UpstreamClient {
       this.restarts++;
       void this.connectOnce().catch((error: unknown) => {
         this.options.logger.warn({ err: error }, 'upstream restart failed');
-        void this.transport?.close();
         this.setState('down', 'restart failed');
         this.scheduleRestart();
       });
@@ -252,6 +265,7 @@ export class UpstreamClient {
       this.pending.set(id, entry);
       transport.send(message).catch((error: unknown) => {
         if (!this.pending.delete(id)) return;
+        transport.release?.(id);
         clearTimeout(entry.timer);
         entry.cleanup?.();
         reject(
@@ -268,6 +282,7 @@ export class UpstreamClient {
     const entry = this.pending.get(id);
     if (!entry) return;
     this.pending.delete(id);
+    this.transport?.release?.(id);
     clearTimeout(entry.timer);
     entry.cleanup?.();
     entry.reject(error);
@@ -302,6 +317,7 @@ export class UpstreamClient {
         const entry = typeof id === 'number' ? this.pending.get(id) : undefined;
         if (!entry || typeof id !== 'number') return;
         this.pending.delete(id);
+        this.transport?.release?.(id);
         clearTimeout(entry.timer);
         entry.cleanup?.();
         if ('result' in c.message) entry.resolve(c.message.result);
@@ -342,6 +358,14 @@ export class UpstreamClient {
       response = resultResponse(request.id, {});
     } else if (!this.options.onRequest) {
       response = errorResponse(request.id, RPC.METHOD_NOT_FOUND, 'Method not found');
+    } else if (this.incoming.has(request.id)) {
+      // A second request under an id in flight would be counted once and take over the first one's cancellation.
+      const message = 'DUPLICATE_REQUEST_ID: a request with this id is already in flight';
+      response = errorResponse(request.id, RPC.INVALID_REQUEST, message);
+    } else if (this.incoming.size >= MAX_INCOMING_REQUESTS) {
+      // Each relayed request may wait minutes on a client: a flood would hold memory and swamp the client with it.
+      const message = 'CONCURRENCY_LIMITED: too many requests from this upstream in flight';
+      response = errorResponse(request.id, RPC.INTERNAL_ERROR, message);
     } else {
       const controller = new AbortController();
       this.incoming.set(request.id, controller);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { isStdioUpstream, type StdioUpstreamConfig, type UpstreamConfig } from '../config/index.js';
 import { UpstreamClient, type UpstreamClientOptions } from './client.js';
-import { StreamableHttpTransport } from './http-transport.js';
+import { ACK_TIMEOUT_MS, StreamableHttpTransport } from './http-transport.js';
 import { StdioTransport } from './stdio-transport.js';
 import type { UpstreamTransport } from './transport.js';
 
@@ -63,7 +63,10 @@ export function createUpstreamClient(
   } else if (config.transport === 'sse') {
     connect = () => new LazyLegacySse(config.url, config.headers);
   } else {
-    connect = () => new StreamableHttpTransport({ url: config.url, headers: config.headers, logger });
+    // An upstream that must answer calls within timeoutMs gets no longer to acknowledge a notification.
+    const ackTimeoutMs = Math.min(config.timeoutMs, ACK_TIMEOUT_MS);
+    connect = () =>
+      new StreamableHttpTransport({ url: config.url, headers: config.headers, logger, ackTimeoutMs });
   }
   return new UpstreamClient(name, {
     ...options,

@@ -1,12 +1,14 @@
 import {
   Agent as HttpAgent,
   request as httpRequest,
+  type ClientRequest,
   type IncomingMessage,
   type OutgoingHttpHeaders,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { WardenError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import { exceedsDepth } from '../mcp/jsonrpc.js';
 import { CORRELATION_META_KEY, type JsonRpcId, type JsonRpcMessage } from '../mcp/wire.js';
 import { SseParser, type SseEvent } from './sse-parser.js';
 import type { UpstreamTransport } from './transport.js';
@@ -15,6 +17,13 @@ import type { UpstreamTransport } from './transport.js';
 export const DEFAULT_SSE_RETRY_MS = 1000;
 /** Most reconnect attempts for one interrupted response stream. */
 export const MAX_RESUME_ATTEMPTS = 5;
+/** Longest wait for an upstream to accept a notification or a response, end a session, or open a GET stream. */
+export const ACK_TIMEOUT_MS = 10_000;
+/** Most HTTP exchanges with one upstream that may be unfinished (open or queued) at once; more fail at once. */
+export const MAX_OPEN_EXCHANGES = 1024;
+/** How long a request's stream may stay open once the client no longer waits for it. */
+export const RELEASE_GRACE_MS = 1000;
+const MAX_RETRY_MS = 30_000;
 const MAX_JSON_BODY_BYTES = 64 * 1024 * 1024;
 
 /** Options for {@link StreamableHttpTransport}. */
@@ -22,6 +31,16 @@ export interface StreamableHttpTransportOptions {
   url: string;
   headers: Record<string, string>;
   logger: Logger;
+  /** Longest wait for the upstream to accept what is not a request (see ACK_TIMEOUT_MS). @default ACK_TIMEOUT_MS */
+  ackTimeoutMs?: number | undefined;
+}
+
+interface ExchangeOptions {
+  body?: string | undefined;
+  /** The request this exchange carries: releasing the request ends the exchange. */
+  carries?: JsonRpcId | undefined;
+  /** Ends the exchange unless its answer has begun (`headers`) or been read to its end (`end`) in time. */
+  deadline?: 'headers' | 'end' | undefined;
 }
 
 /**
@@ -40,7 +59,11 @@ export class StreamableHttpTransport implements UpstreamTransport {
   private closed = false;
   private retryMs = DEFAULT_SSE_RETRY_MS;
   private readonly open = new Set<IncomingMessage>();
+  /** The exchange now carrying each request the client still waits for (its POST, or a GET resuming it). */
+  private readonly carriers = new Map<JsonRpcId, ClientRequest>();
+  private openExchanges = 0;
   private getStreamStarted = false;
+  private readonly ackTimeoutMs: number;
 
   constructor(private readonly options: StreamableHttpTransportOptions) {
     this.url = new URL(options.url);
@@ -49,6 +72,7 @@ export class StreamableHttpTransport implements UpstreamTransport {
       ? new HttpsAgent({ keepAlive: true, maxSockets: 64 })
       : new HttpAgent({ keepAlive: true, maxSockets: 64 });
     this.send_ = https ? httpsRequest : httpRequest;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
   }
 
   start(): Promise<void> {
@@ -66,18 +90,58 @@ export class StreamableHttpTransport implements UpstreamTransport {
     return headers;
   }
 
-  private exchange(method: string, headers: OutgoingHttpHeaders, body?: string): Promise<IncomingMessage> {
+  private exchange(
+    method: string,
+    headers: OutgoingHttpHeaders,
+    options: ExchangeOptions = {},
+  ): Promise<IncomingMessage> {
+    // Each unfinished exchange holds memory, and a socket once it has one: a server that never answers (say, the
+    // responses to its own flood of pings) would otherwise grow the agent's queue until memory runs out.
+    if (this.openExchanges >= MAX_OPEN_EXCHANGES)
+      return Promise.reject(
+        new WardenError('UPSTREAM_UNAVAILABLE', 'too many unfinished requests to upstream'),
+      );
     return new Promise((resolve, reject) => {
       const req = this.send_(
         this.url,
         { method, headers: this.headers(headers), agent: this.agent },
         resolve,
       );
+      this.openExchanges++;
+      if (options.carries !== undefined) this.carriers.set(options.carries, req);
+      const timer =
+        options.deadline === undefined
+          ? undefined
+          : setTimeout(() => {
+              const message = `upstream did not answer within ${this.ackTimeoutMs} ms`;
+              req.destroy(new WardenError('UPSTREAM_TIMEOUT', message));
+            }, this.ackTimeoutMs);
+      if (options.deadline === 'headers') req.once('response', () => clearTimeout(timer));
       req.once('error', (error) =>
-        reject(new WardenError('UPSTREAM_UNAVAILABLE', 'upstream HTTP request failed', { cause: error })),
+        reject(
+          error instanceof WardenError
+            ? error
+            : new WardenError('UPSTREAM_UNAVAILABLE', 'upstream HTTP request failed', { cause: error }),
+        ),
       );
-      req.end(body);
+      req.once('close', () => {
+        this.openExchanges--;
+        clearTimeout(timer);
+        reject(new WardenError('UPSTREAM_UNAVAILABLE', 'upstream HTTP request ended without an answer'));
+      });
+      req.end(options.body);
     });
+  }
+
+  /** Ends what still carries a request the client gave up on or has its answer to, after RELEASE_GRACE_MS. */
+  release(requestId: JsonRpcId): void {
+    const req = this.carriers.get(requestId);
+    this.carriers.delete(requestId);
+    // A finished keep-alive request is marked destroyed; its socket already serves another request.
+    if (!req || req.destroyed) return;
+    // The server should end a request's stream once it has answered; one left open would hold a socket for good.
+    const timer = setTimeout(() => req.destroy(), RELEASE_GRACE_MS).unref();
+    req.once('close', () => clearTimeout(timer));
   }
 
   async send(message: JsonRpcMessage): Promise<void> {
@@ -97,17 +161,22 @@ export class StreamableHttpTransport implements UpstreamTransport {
       const id = (correlationId as Record<string, unknown>)[CORRELATION_META_KEY];
       if (typeof id === 'string') headers['x-request-id'] = id;
     }
-    const res = await this.exchange('POST', headers, body);
+    const requestId = 'method' in message && 'id' in message ? message.id : undefined;
+    const res = await this.exchange(
+      'POST',
+      headers,
+      requestId === undefined ? { body, deadline: 'end' } : { body, carries: requestId },
+    );
     const isInitialize = 'method' in message && message.method === 'initialize';
     const session = res.headers['mcp-session-id'];
     if (isInitialize && typeof session === 'string') this.sessionId = session;
-    const requestId = 'method' in message && 'id' in message ? message.id : undefined;
     if (res.statusCode === 404 && this.sessionId && !isInitialize) {
       res.resume();
       this.fail('upstream session expired');
       throw new WardenError('UPSTREAM_UNAVAILABLE', 'upstream session expired');
     }
-    if (res.statusCode === undefined || res.statusCode >= 400) {
+    // Only 200 and 202 are answers here: a redirect is not followed, and a 101 switches to nothing Warden speaks.
+    if (res.statusCode === undefined || res.statusCode < 200 || res.statusCode >= 300) {
       res.resume();
       throw new WardenError('UPSTREAM_ERROR', `upstream answered HTTP ${res.statusCode ?? 0}`);
     }
@@ -117,11 +186,13 @@ export class StreamableHttpTransport implements UpstreamTransport {
       this.getStreamStarted = true;
       void this.openGetStream(undefined, undefined, 0);
     }
-    const type = String(res.headers['content-type'] ?? '');
-    if (res.statusCode === 202 || (requestId === undefined && !type)) {
+    // A notification or a response is answered with 202 and no body (MCP Streamable HTTP): a body is drained,
+    // never read as messages, so a server cannot turn each of Warden's answers into another stream to hold.
+    if (res.statusCode === 202 || requestId === undefined) {
       res.resume();
       return;
     }
+    const type = String(res.headers['content-type'] ?? '');
     if (type.startsWith('text/event-stream')) {
       this.readStream(res, requestId, 0);
     } else if (type.startsWith('application/json')) {
@@ -136,22 +207,14 @@ export class StreamableHttpTransport implements UpstreamTransport {
     else this.onmessage?.(value, related);
   }
 
-  /** Reads an event stream; if it ends before the response to `requestId` arrived, resumes it. */
+  /** Reads an event stream; if it ends while the client still waits for `requestId`, resumes it. */
   private readStream(res: IncomingMessage, requestId: JsonRpcId | undefined, attempt: number): void {
     this.open.add(res);
-    let answered = false;
     const parser = new SseParser((event: SseEvent) => {
       if (event.retryMs !== undefined) this.retryMs = event.retryMs;
       if (event.event !== 'message' || event.data === '') return;
-      let value: unknown;
-      try {
-        value = JSON.parse(event.data);
-      } catch {
-        this.options.logger.warn('upstream sent a non-JSON event');
-        return;
-      }
-      if (requestId !== undefined && isResponseTo(value, requestId)) answered = true;
-      this.onmessageBatch(value, requestId);
+      const value = this.parseEvent(event.data);
+      if (value !== undefined) this.onmessageBatch(value, requestId);
     });
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
@@ -162,19 +225,32 @@ export class StreamableHttpTransport implements UpstreamTransport {
         res.destroy();
       }
     });
-    const finish = (): void => {
+    res.once('close', () => {
       this.open.delete(res);
-      if (this.closed || answered) return;
+      if (this.closed) return;
       const lastEventId = parser.lastEventId;
       if (requestId === undefined) {
         // The standalone GET stream: keep one open while the connection lives.
         void this.openGetStream(lastEventId, undefined, attempt + 1);
-      } else if (lastEventId !== undefined && attempt < MAX_RESUME_ATTEMPTS) {
+      } else if (this.carriers.has(requestId) && lastEventId !== undefined && attempt < MAX_RESUME_ATTEMPTS) {
         void this.openGetStream(lastEventId, requestId, attempt + 1);
       }
-    };
-    res.once('end', finish);
-    res.once('error', finish);
+    });
+  }
+
+  /** One event's data as a JSON value, or undefined (logged) when it is not one Warden accepts. */
+  private parseEvent(data: string): unknown {
+    // Deeper values would overflow the stack of whatever serialises them later.
+    if (exceedsDepth(data)) {
+      this.options.logger.warn('upstream sent an event nested too deeply; dropped');
+      return undefined;
+    }
+    try {
+      return JSON.parse(data);
+    } catch {
+      this.options.logger.warn('upstream sent a non-JSON event');
+      return undefined;
+    }
   }
 
   private async openGetStream(
@@ -182,14 +258,14 @@ export class StreamableHttpTransport implements UpstreamTransport {
     requestId: JsonRpcId | undefined,
     attempt: number,
   ): Promise<void> {
-    if (attempt > 0)
-      await delay(attempt === 1 ? this.retryMs : Math.min(this.retryMs * 2 ** (attempt - 1), 30_000));
+    if (attempt > 0) await delay(Math.min(this.retryMs * 2 ** (attempt - 1), MAX_RETRY_MS));
     if (this.closed || attempt > MAX_RESUME_ATTEMPTS * 4) return;
+    if (requestId !== undefined && !this.carriers.has(requestId)) return;
     const headers: OutgoingHttpHeaders = { accept: 'text/event-stream' };
     if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
     let res: IncomingMessage;
     try {
-      res = await this.exchange('GET', headers);
+      res = await this.exchange('GET', headers, { carries: requestId, deadline: 'headers' });
     } catch (error) {
       this.options.logger.debug({ err: error }, 'upstream GET stream failed');
       if (requestId !== undefined) void this.openGetStream(lastEventId, requestId, attempt + 1);
@@ -219,7 +295,7 @@ export class StreamableHttpTransport implements UpstreamTransport {
     for (const res of this.open) res.destroy();
     if (this.sessionId) {
       try {
-        const res = await this.exchange('DELETE', {});
+        const res = await this.exchange('DELETE', {}, { deadline: 'end' });
         res.resume();
       } catch (error) {
         this.options.logger.debug({ err: error }, 'upstream session DELETE failed');
@@ -227,12 +303,6 @@ export class StreamableHttpTransport implements UpstreamTransport {
     }
     this.agent.destroy();
   }
-}
-
-function isResponseTo(value: unknown, id: JsonRpcId): boolean {
-  return (
-    typeof value === 'object' && value !== null && !('method' in value) && 'id' in value && value.id === id
-  );
 }
 
 function readJson(res: IncomingMessage): Promise<unknown> {
@@ -249,13 +319,20 @@ function readJson(res: IncomingMessage): Promise<unknown> {
       chunks.push(chunk);
     });
     res.once('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      // Deeper values would overflow the stack of whatever serialises them later.
+      if (exceedsDepth(text)) {
+        reject(new WardenError('UPSTREAM_PROTOCOL', 'upstream sent a message nested too deeply'));
+        return;
+      }
       try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        resolve(JSON.parse(text));
       } catch (error) {
         reject(new WardenError('UPSTREAM_PROTOCOL', 'upstream sent invalid JSON', { cause: error }));
       }
     });
     res.once('error', reject);
+    res.once('close', () => reject(new WardenError('UPSTREAM_UNAVAILABLE', 'upstream response cut short')));
   });
 }
 

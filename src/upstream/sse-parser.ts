@@ -1,3 +1,5 @@
+import { WardenError } from '../errors/index.js';
+
 /** One Server-Sent Event. */
 export interface SseEvent {
   event: string;
@@ -21,21 +23,27 @@ export class SseParser {
   private retryMs: number | undefined;
   private size = 0;
 
-  constructor(private readonly onEvent: (event: SseEvent) => void) {}
+  constructor(
+    private readonly onEvent: (event: SseEvent) => void,
+    /** Longest event, in characters, before `feed` throws. @default MAX_SSE_EVENT_CHARS */
+    private readonly maxEventChars: number = MAX_SSE_EVENT_CHARS,
+  ) {}
 
+  /** Parses the next chunk; throws UPSTREAM_PROTOCOL once the pending event grows past its limit. */
   feed(chunk: string): void {
-    this.buffer += chunk;
+    // Only the new chunk is searched for newlines: searching the held text again on every chunk made one long
+    // line cost quadratic time.
     let start = 0;
-    for (;;) {
-      const nl = this.buffer.indexOf('\n', start);
-      if (nl === -1) break;
-      let line = this.buffer.slice(start, nl);
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      let line = this.buffer + chunk.slice(start, nl);
+      this.buffer = '';
       if (line.endsWith('\r')) line = line.slice(0, -1);
       start = nl + 1;
       this.onLine(line);
     }
-    this.buffer = this.buffer.slice(start);
-    if (this.buffer.length + this.size > MAX_SSE_EVENT_CHARS) throw new Error('SSE event too large');
+    this.buffer += chunk.slice(start);
+    if (this.buffer.length + this.size > this.maxEventChars)
+      throw new WardenError('UPSTREAM_PROTOCOL', 'upstream event too large');
   }
 
   private onLine(line: string): void {
@@ -62,7 +70,8 @@ export class SseParser {
     switch (field) {
       case 'data':
         this.data.push(value);
-        this.size += value.length;
+        // The newline counts too, so that a run of empty data lines cannot grow the event without bound.
+        this.size += value.length + 1;
         break;
       case 'event':
         this.event = value;

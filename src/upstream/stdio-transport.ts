@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { WardenError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import { exceedsDepth } from '../mcp/jsonrpc.js';
 import type { JsonRpcMessage } from '../mcp/wire.js';
 import { trackChild, untrackChild } from './process-registry.js';
 import type { UpstreamTransport } from './transport.js';
@@ -9,6 +10,10 @@ import type { UpstreamTransport } from './transport.js';
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 /** How long a child gets after stdin closes and after SIGTERM before the next, harsher step. */
 export const STOP_GRACE_MS = 2000;
+/** Most characters Warden holds for a child that does not read its stdin; sends fail until it catches up. */
+export const MAX_STDIN_BACKLOG_CHARS = 16 * 1024 * 1024;
+/** Most stderr lines of one child logged per second; the rest are counted, and the count is logged. */
+export const MAX_STDERR_LINES_PER_SECOND = 100;
 const MAX_STDERR_LINE_CHARS = 2000;
 
 /** Options for {@link StdioTransport}. */
@@ -67,37 +72,36 @@ export class StdioTransport implements UpstreamTransport {
       child.stdout?.setEncoding('utf8');
       child.stdout?.on('data', (chunk: string) => this.onData(chunk));
       child.stdin?.on('error', (error) => logger.debug({ err: error }, 'upstream stdin error'));
-      let stderrTail = '';
       child.stderr?.setEncoding('utf8');
-      child.stderr?.on('data', (chunk: string) => {
-        const lines = (stderrTail + chunk).split('\n');
-        stderrTail = (lines.pop() ?? '').slice(-MAX_STDERR_LINE_CHARS);
-        for (const line of lines)
-          if (line.trim())
-            logger.info({ stderr: redact(line.slice(0, MAX_STDERR_LINE_CHARS)) }, 'upstream stderr');
-      });
+      child.stderr?.on('data', stderrLog(logger, redact));
     });
   }
 
   private onData(chunk: string): void {
-    let text = this.pending + chunk;
-    let newline = text.indexOf('\n');
-    while (newline !== -1) {
-      const line = text.slice(0, newline);
-      text = text.slice(newline + 1);
+    // Only the new chunk is searched for newlines: searching the held text again on every chunk made one long
+    // line cost quadratic time, seconds of a blocked event loop for a line just under the limit.
+    let start = 0;
+    for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', start)) {
+      const line = this.pending + chunk.slice(start, newline);
+      this.pending = '';
+      start = newline + 1;
       if (line.length > 0 && line !== '\r') this.onLine(line);
-      newline = text.indexOf('\n');
     }
-    if (text.length > MAX_LINE_BYTES) {
+    this.pending += chunk.slice(start);
+    if (this.pending.length > MAX_LINE_BYTES) {
       this.options.logger.error('upstream wrote an over-long line; stopping it');
       this.pending = '';
       void this.kill('line too long');
-      return;
     }
-    this.pending = text;
   }
 
   private onLine(line: string): void {
+    // Deeper values would overflow the stack of whatever serialises them later (a relayed progress notification
+    // did so inside this stream's data handler, which ended Warden).
+    if (exceedsDepth(line)) {
+      this.options.logger.warn('upstream wrote a message nested too deeply; dropped');
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -112,6 +116,11 @@ export class StdioTransport implements UpstreamTransport {
     const stdin = this.child?.stdin;
     if (!stdin || stdin.destroyed || !stdin.writable) {
       return Promise.reject(new WardenError('UPSTREAM_UNAVAILABLE', 'upstream process is not running'));
+    }
+    // A child that stops reading would otherwise make Warden buffer every later message (its own pings, answered
+    // in a loop, included) until memory runs out.
+    if (stdin.writableLength + (this.outgoing?.length ?? 0) >= MAX_STDIN_BACKLOG_CHARS) {
+      return Promise.reject(new WardenError('UPSTREAM_UNAVAILABLE', 'upstream is not reading its input'));
     }
     const line = JSON.stringify(message) + '\n';
     if (this.outgoing === undefined) {
@@ -151,6 +160,34 @@ export class StdioTransport implements UpstreamTransport {
     // Grandchildren may outlive the leader; the group signal reaches them even after it has exited.
     signalGroup(child, 'SIGKILL');
   }
+}
+
+/** Logs a child's stderr line by line, each cut to MAX_STDERR_LINE_CHARS, at most MAX_STDERR_LINES_PER_SECOND. */
+function stderrLog(logger: Logger, redact: (text: string) => string): (chunk: string) => void {
+  let tail = '';
+  let windowStart = 0;
+  let logged = 0;
+  let dropped = 0;
+  return (chunk) => {
+    const lines = (tail + chunk).split('\n');
+    tail = (lines.pop() ?? '').slice(-MAX_STDERR_LINE_CHARS);
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      const now = Date.now();
+      if (now - windowStart >= 1000) {
+        if (dropped > 0) logger.warn({ dropped }, 'upstream stderr lines dropped (flood)');
+        windowStart = now;
+        logged = 0;
+        dropped = 0;
+      }
+      // A flood of short lines costs the child nothing and Warden a log record each: CPU and log volume.
+      if (logged >= MAX_STDERR_LINES_PER_SECOND) dropped++;
+      else {
+        logged++;
+        logger.info({ stderr: redact(line.slice(0, MAX_STDERR_LINE_CHARS)) }, 'upstream stderr');
+      }
+    }
+  };
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -15,6 +15,8 @@ export interface UpstreamTransport {
   onclose?: (reason: string) => void;
   /** The session id the server assigned, for transports that have one. */
   readonly sessionId?: string | undefined;
+  /** The client waits no longer for this request (answered, timed out, cancelled): free what carries it. */
+  release?(requestId: JsonRpcId): void;
   /** Tells the transport which protocol version was negotiated (HTTP sends it as a header). */
   setProtocolVersion?(version: string): void;
 }
