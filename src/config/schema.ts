@@ -181,7 +181,7 @@ export const configSchema = z
           .enum(['tofu', 'off'])
           .default('tofu')
           .describe(
-            'tofu: pin each upstream tool definition when first seen; a changed definition is hidden and refused until approved with "warden pins approve".',
+            'tofu: pin each upstream tool definition when first seen; a changed definition is hidden and refused until reviewed with "warden pins show" and approved with "warden pins approve --hash".',
           ),
       })
       .default({ mode: 'tofu' })

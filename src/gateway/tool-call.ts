@@ -168,7 +168,7 @@ async function decideAndCall(
     else
       throw new WardenError(
         'PIN_MISMATCH',
-        'tool definition changed since it was pinned; approve it with "warden pins approve"',
+        'tool definition changed since it was pinned; review it with "warden pins show" and approve it',
       );
   }
   const validator = deps.validator ?? (await deps.pendingValidator);

@@ -29,14 +29,14 @@ describe('tool-definition pinning', () => {
       content: [
         {
           type: 'text',
-          text: 'PIN_MISMATCH: tool definition changed since it was pinned; approve it with "warden pins approve"',
+          text: 'PIN_MISMATCH: tool definition changed since it was pinned; review it with "warden pins show" and approve it',
         },
       ],
       isError: true,
     });
     const store = openSqlitePinStore(join(warden.dir, 'warden.db'));
     expect(store.pending().map((p) => `${p.upstream}/${p.tool}`)).toEqual(['m/echo']);
-    expect(store.approve('m', 'echo')).toBe(true);
+    expect(store.approve('m', 'echo', store.pending()[0]!.hash)).toBe('approved');
     store.close();
     expect(textOf(await client.call('m__echo', { text: 'approved' }))).toBe('approved');
   });

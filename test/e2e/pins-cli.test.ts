@@ -39,10 +39,10 @@ describe('warden pins', () => {
       pending: [{ upstream: 'm', tool: 'echo', hash: 'b'.repeat(64), pinnedAt: 2 }],
     });
 
-    const approve = await runCli(['pins', 'approve', 'm', 'echo'], { cwd: dir });
+    const approve = await runCli(['pins', 'approve', 'm', 'echo', '--hash', 'b'.repeat(64)], { cwd: dir });
     expect(approve.code).toBe(0);
-    expect(approve.stdout).toBe('approved the new definition of m echo\n');
-    const again = await runCli(['pins', 'approve', 'm', 'echo'], { cwd: dir });
+    expect(approve.stdout).toBe(`approved the new definition of m echo: ${'b'.repeat(64)}\n`);
+    const again = await runCli(['pins', 'approve', 'm', 'echo', '--hash', 'b'.repeat(64)], { cwd: dir });
     expect(again.code).toBe(1);
     expect(again.stderr).toBe('warden: no changed definition is waiting for m echo\n');
 

@@ -1,5 +1,6 @@
-import type { PinChanges, PinStore } from '../../pinning/pin-store.js';
+import type { PinApproval, PinChanges, PinStore } from '../../pinning/pin-store.js';
 import type { ToolPin } from '../../pinning/tool-pin.js';
+import type Database from 'better-sqlite3';
 import { openSqlite, type SqliteMigration } from './open.js';
 
 /** Schema of the pins table. */
@@ -55,6 +56,9 @@ export function openSqlitePinStore(file: string): PinStore {
     'INSERT OR REPLACE INTO tool_pins_pending (upstream, tool, hash, definition, pinned_at) VALUES (?, ?, ?, ?, ?)',
   );
   const pending = db.prepare<[], PinRow>('SELECT * FROM tool_pins_pending ORDER BY upstream, tool');
+  const pendingOf = db.prepare<[string], PinRow>(
+    'SELECT * FROM tool_pins_pending WHERE upstream = ? ORDER BY tool',
+  );
   const getPending = db.prepare<[string, string], PinRow>(
     'SELECT * FROM tool_pins_pending WHERE upstream = ? AND tool = ?',
   );
@@ -63,32 +67,49 @@ export function openSqlitePinStore(file: string): PinStore {
     for (const pin of changes.pins) put.run(pin.upstream, pin.tool, pin.hash, pin.definition, pin.pinnedAt);
     for (const pin of changes.pending)
       putPending.run(pin.upstream, pin.tool, pin.hash, pin.definition, pin.pinnedAt);
+    for (const key of changes.settled ?? []) dropPending.run(key.upstream, key.tool);
   });
-  const approve = db.transaction((upstream: string, tool: string): boolean => {
+  // The reviewed hash is compared under the write lock (IMMEDIATE): a gateway replacing the pending definition
+  // commits either before (and the hash no longer matches) or after (and its definition stays pending).
+  const approve = db.transaction((upstream: string, tool: string, hash: string): PinApproval => {
     const row = getPending.get(upstream, tool);
-    if (!row) return false;
+    if (!row) return 'nothing-pending';
+    if (row.hash !== hash) return 'hash-mismatch';
     put.run(row.upstream, row.tool, row.hash, row.definition, Date.now());
     dropPending.run(upstream, tool);
-    return true;
+    return 'approved';
   });
+  const remove = pinRemover(db);
   return {
     save: (changes) => save(changes),
-    pending: () => pending.all().map(toPin),
-    approve: (upstream, tool) => approve(upstream, tool),
+    pending: (upstream) => (upstream === undefined ? pending.all() : pendingOf.all(upstream)).map(toPin),
+    getPending: (upstream, tool) => {
+      const row = getPending.get(upstream, tool);
+      return row ? toPin(row) : undefined;
+    },
+    approve: (upstream, tool, hash) => approve.immediate(upstream, tool, hash),
     get: (upstream, tool) => {
       const row = get.get(upstream, tool);
       return row ? toPin(row) : undefined;
     },
     list: () => list.all().map(toPin),
-    remove: (upstream, tool) => {
-      if (upstream === undefined) {
-        db.prepare('DELETE FROM tool_pins_pending').run();
-        return db.prepare('DELETE FROM tool_pins').run().changes;
-      }
-      if (tool === undefined)
-        return db.prepare('DELETE FROM tool_pins WHERE upstream = ?').run(upstream).changes;
-      return db.prepare('DELETE FROM tool_pins WHERE upstream = ? AND tool = ?').run(upstream, tool).changes;
-    },
+    remove: (upstream, tool) => remove(upstream, tool),
     close: () => db.close(),
   };
+}
+
+/** Forgets pins together with their pending definitions (one tool, one upstream, or all) in one transaction. */
+function pinRemover(db: Database.Database): (upstream?: string, tool?: string) => number {
+  return db.transaction((upstream?: string, tool?: string): number => {
+    if (upstream === undefined) {
+      db.prepare('DELETE FROM tool_pins_pending').run();
+      return db.prepare('DELETE FROM tool_pins').run().changes;
+    }
+    if (tool === undefined) {
+      db.prepare('DELETE FROM tool_pins_pending WHERE upstream = ?').run(upstream);
+      return db.prepare('DELETE FROM tool_pins WHERE upstream = ?').run(upstream).changes;
+    }
+    db.prepare('DELETE FROM tool_pins_pending WHERE upstream = ? AND tool = ?').run(upstream, tool);
+    return db.prepare('DELETE FROM tool_pins WHERE upstream = ? AND tool = ?').run(upstream, tool).changes;
+  });
 }
