@@ -244,6 +244,94 @@ describe('createRedactor', () => {
     expect(isWardenError(caught, 'CONFIG_INVALID')).toBe(true);
   });
 
+  it.each([
+    [
+      'a URL with a password and no user',
+      j('redis://:', 'S3cretPassw0rd', '@cache:6379'),
+      'redis://:[REDACTED:url-password]@cache:6379',
+    ],
+    [
+      'a scheme with an underscore',
+      j('my_scheme://deploy:', 'S3cretPassw0rd', '@host'),
+      'my_scheme://deploy:[REDACTED:url-password]@host',
+    ],
+    ['an env-style password', j('DB_PASSWORD=', 'hunter2hunter2'), 'DB_PASSWORD=[REDACTED:credential]'],
+    [
+      'an env-style short password name',
+      j('MYSQL_PWD=', 'hunter2hunter2'),
+      'MYSQL_PWD=[REDACTED:credential]',
+    ],
+    [
+      'an env-style token',
+      j('GITHUB_TOKEN=', '0123456789abcdef0123456789abcdef01234567'),
+      'GITHUB_TOKEN=[REDACTED:credential]',
+    ],
+    [
+      'Basic credentials without a header name',
+      j('Basic ', 'dXNlcjpodW50ZXIy'),
+      'Basic [REDACTED:basic-auth]',
+    ],
+    [
+      'a JWT wrapped over lines',
+      j(
+        'eyJhbGciOiJIUzI1NiJ9',
+        '.\n',
+        'eyJzdWIiOiIxMjM0NTY3ODkwIn0',
+        '.\n',
+        'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+      ),
+      '[REDACTED:jwt]',
+    ],
+  ])('masks %s', (_name, input, expected) => {
+    expect(redactor.redactText(input)).toBe(expected);
+  });
+
+  it('leaves "Basic" prose alone: only text that decodes to user:password is masked', () => {
+    for (const prose of ['Basic setup of the server', 'basic auth is weak', 'Basic QUJDREVGR0g=']) {
+      expect(redactor.redactText(prose)).toBe(prose);
+    }
+  });
+
+  it('masks credentials in headers objects, [name, value] pairs and argv options', () => {
+    const basic = j('Basic ', 'dXNlcjpodW50ZXIy');
+    expect(
+      redactor.redactValue({
+        headers: { authorization: basic, 'X-Trace': 'abc' },
+        har: [{ name: 'Authorization', value: basic }],
+        pairs: [['Proxy-Authorization', basic]],
+        drf: { Authorization: j('Token ', '9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b') },
+        args: ['-u', 'root', '--password', 'hunter2', '--api-key', 'Zx9Yw8Vu7Ts6Rq5Po4Nm', '--verbose', 'x'],
+      }),
+    ).toEqual({
+      headers: { authorization: 'Basic [REDACTED:basic-auth]', 'X-Trace': 'abc' },
+      har: [{ name: 'Authorization', value: 'Basic [REDACTED:basic-auth]' }],
+      pairs: [['Proxy-Authorization', 'Basic [REDACTED:basic-auth]']],
+      drf: { Authorization: '[REDACTED:field]' },
+      args: [
+        '-u',
+        'root',
+        '--password',
+        '[REDACTED:field]',
+        '--api-key',
+        '[REDACTED:field]',
+        '--verbose',
+        'x',
+      ],
+    });
+  });
+
+  it('refuses configured patterns that backtrack catastrophically with CONFIG_INVALID', () => {
+    for (const pattern of ['(a+)+$', '(a|aa)+b', '(x)\\1']) {
+      let caught: unknown;
+      try {
+        createRedactor({ patterns: [pattern] });
+      } catch (error) {
+        caught = error;
+      }
+      expect(isWardenError(caught, 'CONFIG_INVALID'), pattern).toBe(true);
+    }
+  });
+
   it('computes Shannon entropy per character', () => {
     expect(shannonBitsPerChar('aaaa')).toBe(0);
     expect(shannonBitsPerChar('abcd')).toBe(2);
@@ -261,6 +349,20 @@ describe('createRedactor', () => {
     const start = performance.now();
     redactor.redactText(text);
     expect(performance.now() - start).toBeLessThan(1_500);
+  });
+
+  // Each was quadratic or worse under an earlier pattern; 1 MB is what one argument may carry.
+  it.each([
+    ['run of scheme characters before "://"', `${'a-'.repeat(500_000)}://`],
+    ['run of scheme characters with "+" and "."', `://${'a+b.'.repeat(250_000)}@`],
+    ['run of "Basic" words', 'Basic '.repeat(170_000)],
+    ['run of env-style names', 'DB_PASSWORD '.repeat(85_000)],
+    ['JWT-like segments with spaces', 'eyJaaaaaaaaa . '.repeat(70_000)],
+  ])('masks 1 MB of a hostile %s in under 1.5 s (it once took minutes)', (_name, text) => {
+    const start = performance.now();
+    redactor.redactText(text);
+    redactor.redactValue({ Authorization: text, args: ['--password', text] });
+    expect(performance.now() - start).toBeLessThan(1500);
   });
 
   it('redacts 10,000 typical argument objects quickly', () => {

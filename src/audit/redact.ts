@@ -1,4 +1,5 @@
 import { WardenError } from '../errors/index.js';
+import { assertSafeRegex, MAX_REGEX_SOURCE_CHARS } from '../policy/regex-safety.js';
 import { SECRET_PATTERNS, type SecretPattern } from './secret-patterns.js';
 
 /** Options for {@link createRedactor}. */
@@ -30,6 +31,12 @@ const ALWAYS_SECRET_KEY = /password|passwd|passphrase|^pwd$|^pass$|secret|privat
 const TOKEN_LIKE_KEY =
   /token|apikey|authorization|^auth$|credential|accesskey|cookie|^sessionid$|signature|^key$|sessionkey|^xapikey$/;
 
+// A command-line option that names its value: `--password`, `-token`, `--api-key` (group 1 is the name).
+const OPTION_NAME = /^--?([A-Za-z][A-Za-z0-9_-]{0,63})$/;
+// The scheme before the credentials of an Authorization value (`Token abc…`, RFC 9110 §11.4): the credentials
+// decide, not the space after the scheme.
+const AUTH_SCHEME = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,63}\s+(?=\S+$)/;
+
 /** Every built-in pattern's hints in one regex: most text holds none, and then no pattern needs a look. */
 const ANY_HINT = new RegExp(
   [...new Set(SECRET_PATTERNS.flatMap((p) => p.hints))]
@@ -56,13 +63,25 @@ interface WalkState {
 }
 
 function compileConfigured(source: string, index: number): SecretPattern {
+  let regex: RegExp;
   try {
-    return { kind: 'pattern', regex: new RegExp(source, 'g'), hints: [] };
+    regex = new RegExp(source, 'g');
   } catch (cause) {
     throw new WardenError('CONFIG_INVALID', `redact.patterns[${index}] is not a valid regular expression`, {
       cause,
     });
   }
+  try {
+    // Clients choose the text every pattern runs over: one that backtracks badly (`(a+)+$`) stalls the gateway.
+    assertSafeRegex(source);
+  } catch (cause) {
+    throw new WardenError(
+      'CONFIG_INVALID',
+      `redact.patterns[${index}] could backtrack too much (nested or chained repeats, a backreference, or over ${MAX_REGEX_SOURCE_CHARS} characters)`,
+      { cause },
+    );
+  }
+  return { kind: 'pattern', regex, hints: [] };
 }
 
 function mask(kind: string): string {
@@ -103,7 +122,7 @@ function walk(value: unknown, key: string | undefined, depth: number, state: Wal
     state.changed = true;
     return mask('depth');
   }
-  if (Array.isArray(value)) return value.map((item: unknown) => walk(item, key, depth + 1, state));
+  if (Array.isArray(value)) return walkArray(value, key, depth, state);
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
     return value;
   // No prototype: a key named "__proto__" (JSON.parse makes it an own key) must stay a key, not replace the
@@ -111,6 +130,24 @@ function walk(value: unknown, key: string | undefined, depth: number, state: Wal
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) out[text(k, state)] = walk(v, k, depth + 1, state);
   return out;
+}
+
+/**
+ * An argv such as `["mysql", "--password", "hunter2"]`: the value after an option is judged as if it sat under
+ * the option's name, as `--password=hunter2` in one string would be by the credential pattern.
+ */
+function walkArray(
+  items: readonly unknown[],
+  key: string | undefined,
+  depth: number,
+  state: WalkState,
+): unknown[] {
+  let option: string | undefined;
+  return items.map((item: unknown) => {
+    const out = walk(item, option ?? key, depth + 1, state);
+    option = typeof item === 'string' ? OPTION_NAME.exec(item)?.[1] : undefined;
+    return out;
+  });
 }
 
 function text(value: string, state: WalkState): string {
@@ -127,7 +164,12 @@ function redactField(key: string, value: string, state: WalkState): string {
       return mask('field');
     }
   }
-  return text(value, state);
+  const out = text(value, state);
+  if (out === value && TOKEN_LIKE_KEY.test(name) && looksLikeSecret(value.replace(AUTH_SCHEME, ''))) {
+    state.changed = true;
+    return mask('field');
+  }
+  return out;
 }
 
 /** True for values long and varied enough to be a credential rather than a word, a flag or a small number. */

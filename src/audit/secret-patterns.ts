@@ -12,6 +12,16 @@ export interface SecretPattern {
 }
 
 const notProse = (s: string): boolean => /[0-9+/=._~-]/.test(s) || s.length >= 24;
+/** Longest base64 text decoded to test for Basic credentials; real ones are far shorter. */
+const MAX_BASIC_CREDENTIALS_CHARS = 1024;
+
+/** True when base64 text decodes to printable `user:password` (RFC 7617), the shape of Basic credentials. */
+const decodesToUserPass = (s: string): boolean => {
+  if (s.length > MAX_BASIC_CREDENTIALS_CHARS) return false;
+  const text = Buffer.from(s, 'base64').toString('utf8');
+  // eslint-disable-next-line no-control-regex -- control characters and U+FFFD mean binary, not credentials
+  return text.includes(':') && !/[\u0000-\u001f\u007f\ufffd]/.test(text);
+};
 const notPlaceholder = (s: string): boolean =>
   !/^(?:\[REDACTED:.*|\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|redacted|changeme|password|null|none|undefined)$/i.test(
     s,
@@ -30,7 +40,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   },
   {
     kind: 'jwt',
-    regex: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+    // Whitespace around the dots: a token wrapped over lines is still the token.
+    regex: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\s*\.\s*eyJ[A-Za-z0-9_-]{8,}\s*\.\s*[A-Za-z0-9_-]{8,}/g,
     hints: ['eyj'],
   },
   {
@@ -90,8 +101,20 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     keep: true,
   },
   {
+    // Without a header name (a headers object, a HAR entry, a [name, value] pair): Basic credentials are known by
+    // what they decode to, `user:password`, which prose such as "Basic setup" never does.
+    kind: 'basic-auth',
+    regex: /(?<![A-Za-z0-9])(Basic\s+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi,
+    hints: ['basic'],
+    keep: true,
+    accept: decodesToUserPass,
+  },
+  {
+    // Starts at "://", not at the scheme: a scheme-first pattern was retried at every "+", "." or "-" of a long
+    // run such as "a-a-a-…" and took minutes on 1 MB; it also missed "redis://:pw@" (no user) and "my_scheme://".
+    // The scheme stays in the text because it is not part of the match.
     kind: 'url-password',
-    regex: /(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/?#@'"]+:)([^\s/?#@'"]+)(?=@)/g,
+    regex: /(:\/\/[^\s:/?#@'"]*:)([^\s/?#@'"]+)(?=@)/g,
     hints: ['://'],
     keep: true,
     accept: notPlaceholder,
@@ -99,7 +122,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     kind: 'credential',
     regex:
-      /(\b(?:password|passwd|passphrase|pwd|client_?secret|api_?key|apikey|access_?token|auth_?token|secret_?key|private_?key)["']?\s*[:=]\s*["']?)([^\s"'&,;]{6,})/gi,
+      // Not \b: an underscore is a word character, and DB_PASSWORD=, MYSQL_PWD= or GITHUB_TOKEN= must count.
+      /((?<![A-Za-z0-9])(?:password|passwd|passphrase|pwd|secret|token|client_?secret|api_?key|apikey|access_?token|auth_?token|secret_?key|private_?key)["']?\s*[:=]\s*["']?)([^\s"'&,;]{6,})/gi,
     hints: ['pass', 'pwd', 'secret', 'key', 'token'],
     keep: true,
     accept: notPlaceholder,
