@@ -143,6 +143,38 @@ describe('checkConfigText', () => {
     expect(checkConfigText(JSON.stringify(unprefixed), base).problems).toEqual([]);
   });
 
+  it('accepts addresses, address:port and CIDR blocks in an HTTP upstream’s allow, and nothing else', () => {
+    const upstream = (allow: string[]): string =>
+      JSON.stringify({ upstreams: { tickets: { url: 'http://mcp.internal.test:8080/mcp', allow } } });
+    const good = checkConfigText(upstream(['10.0.0.5', '127.0.0.1:8080', '[::1]:8080', '10.0.0.0/8']), base);
+    expect(good.problems).toEqual([]);
+    expect(good.config?.upstreams.tickets).toMatchObject({
+      allow: ['10.0.0.5', '127.0.0.1:8080', '[::1]:8080', '10.0.0.0/8'],
+    });
+    const { config, problems } = checkConfigText(upstream(['mcp.internal.test', '10.0.0.0/40', 'a b']), base);
+    expect(config).toBeUndefined();
+    expect(problems.map((p) => [p.path.join('.'), p.message, p.severity])).toEqual([
+      [
+        'upstreams.tickets.allow.0',
+        'mcp.internal.test is a name, not an address: list the addresses or a CIDR block',
+        'error',
+      ],
+      ['upstreams.tickets.allow.1', 'not a CIDR block: 10.0.0.0/40', 'error'],
+      ['upstreams.tickets.allow.2', 'not an address[:port]: a b', 'error'],
+    ]);
+  });
+
+  it('warns that allow has no effect on an upstream whose url is an address or localhost', () => {
+    for (const url of ['http://127.0.0.1:8080/mcp', 'http://[::1]:8080/mcp', 'http://LocalHost:8080/mcp']) {
+      const text = JSON.stringify({ upstreams: { local: { url, allow: ['127.0.0.1'] } } });
+      const { config, problems } = checkConfigText(text, base);
+      expect(config, url).toBeDefined();
+      expect(problems, url).toEqual([
+        expect.objectContaining({ path: ['upstreams', 'local', 'allow'], severity: 'warning' }),
+      ]);
+    }
+  });
+
   it('warns about unpinned npx packages', () => {
     const { config, problems } = checkConfigText(
       'upstreams:\n  e:\n    command: npx\n    args: [-y, "@modelcontextprotocol/server-everything"]\n',

@@ -1,3 +1,6 @@
+import { isIP } from 'node:net';
+import { allowEntryProblem } from '../net/allow-list.js';
+import { isLocalhostName } from '../net/localhost.js';
 import { isStdioUpstream, type WardenConfig } from './schema.js';
 import { isLoopbackHost, parseListenAddress } from './listen-address.js';
 
@@ -76,6 +79,36 @@ const unambiguousPrefixes: Rule = (config) =>
       severity: 'error',
     }));
 
+/** True when a URL's host is connected to as written: an address literal or localhost, never a DNS answer. */
+function namesAnAddress(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) !== 0 || isLocalhostName(host);
+}
+
+/**
+ * `upstreams.<name>.allow` lists addresses and CIDR blocks only: a name there would trust whatever its DNS answers,
+ * which is the rebinding hole the setting closes. On a URL with an address, the list has nothing to decide.
+ */
+const upstreamAllowLists: Rule = (config) => {
+  const problems: ConfigProblem[] = [];
+  for (const [name, upstream] of Object.entries(config.upstreams)) {
+    if (isStdioUpstream(upstream)) continue;
+    upstream.allow.forEach((entry, index) => {
+      const problem = allowEntryProblem(entry, { names: false });
+      if (problem !== undefined)
+        problems.push({ path: ['upstreams', name, 'allow', index], message: problem, severity: 'error' });
+    });
+    if (upstream.allow.length > 0 && namesAnAddress(upstream.url)) {
+      problems.push({
+        path: ['upstreams', name, 'allow'],
+        message: 'has no effect: the url names an address (or localhost), which is connected to as written',
+        severity: 'warning',
+      });
+    }
+  }
+  return problems;
+};
+
 const RULES: readonly Rule[] = [
   listenAddressIsValid,
   noAuthOnlyOnLoopback,
@@ -83,6 +116,7 @@ const RULES: readonly Rule[] = [
   unpinnedNpx,
   shellNeedsRoots,
   unambiguousPrefixes,
+  upstreamAllowLists,
 ];
 
 /** Runs every rule and returns all problems at once. */

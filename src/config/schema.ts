@@ -115,6 +115,12 @@ const httpUpstreamSchema = z.strictObject({
     .record(z.string(), z.string())
     .default({})
     .describe('Headers sent with every request (use ${env:NAME} for secrets).'),
+  allow: z
+    .array(z.string())
+    .default([])
+    .describe(
+      'address[:port] or CIDR exceptions to the private-address block, when url names a host: each new connection resolves it and is refused if an answer is loopback, private, link-local or another special address not listed here. An address or localhost in url connects as written.',
+    ),
   ...upstreamCommon,
 });
 

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   UPSTREAM_TIMEOUT: { status: 504, message: 'upstream did not answer in time' },
   UPSTREAM_ERROR: { status: 502, message: 'upstream returned an error' },
   UPSTREAM_PROTOCOL: { status: 502, message: 'upstream broke the protocol' },
+  UPSTREAM_ADDRESS_DENIED: { status: 502, message: 'upstream host resolved to an address not allowed' },
   CLIENT_CAPABILITY_MISSING: { status: 400, message: 'the client does not support this request' },
   REQUEST_NOT_ATTRIBUTABLE: { status: 409, message: 'cannot tell which client this request belongs to' },
   CANCELLED: { status: 499, message: 'request cancelled' },

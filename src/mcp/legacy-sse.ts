@@ -10,13 +10,28 @@ export interface LegacySsePipe {
   onclose?: (reason: string) => void;
 }
 
+/** The `fetch` the legacy SSE client makes its requests with. */
+export type LegacySseFetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** Options of {@link createLegacySsePipe}. */
+export interface LegacySsePipeOptions {
+  /** Makes every request (the event stream and each POST). @default the global fetch */
+  fetch?: LegacySseFetch | undefined;
+}
+
 /** Connects to a server that speaks the legacy HTTP+SSE transport (protocol 2024-11-05), using the SDK's client. */
-export function createLegacySsePipe(url: string, headers: Record<string, string>): LegacySsePipe {
+export function createLegacySsePipe(
+  url: string,
+  headers: Record<string, string>,
+  options: LegacySsePipeOptions = {},
+): LegacySsePipe {
+  const send = options.fetch ?? fetch;
   const sdk = new SSEClientTransport(new URL(url), {
+    fetch: send,
     requestInit: { headers },
     eventSourceInit: {
       fetch: (input, init) =>
-        fetch(input, {
+        send(input, {
           ...init,
           headers: { ...headers, ...Object.fromEntries(new Headers(init?.headers).entries()) },
         }),

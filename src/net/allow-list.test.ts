@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WardenError } from '../errors/index.js';
 import { isForbiddenAddress } from './address-policy.js';
-import { canonicalHost, isAllowed, parseAllowList } from './allow-list.js';
+import { allowEntryProblem, canonicalHost, isAllowed, parseAllowList } from './allow-list.js';
 
 describe('parseAllowList', () => {
   it('parses hosts, host:port, bracketed IPv6 and CIDR blocks into canonical forms', () => {
@@ -49,6 +49,34 @@ describe('parseAllowList', () => {
     expect(caught).toBeInstanceOf(WardenError);
     expect((caught as WardenError).code).toBe('CONFIG_INVALID');
   });
+});
+
+describe('parseAllowList with names: false', () => {
+  it('accepts addresses, address:port and CIDR blocks in every notation', () => {
+    const list = parseAllowList(['10.0.0.5', '127.0.0.1:8080', '[::1]:8080', '0x7f.1', 'fd00::/8'], {
+      names: false,
+    });
+    expect(list.hosts).toEqual([
+      { host: '10.0.0.5', port: undefined },
+      { host: '127.0.0.1', port: 8080 },
+      { host: '::1', port: 8080 },
+      { host: '127.0.0.1', port: undefined },
+    ]);
+    expect(list.cidrs).toHaveLength(1);
+  });
+
+  it.each(['localhost', 'svc.internal', 'svc.internal:8080'])(
+    'refuses the name %j, naming the setting',
+    (entry) => {
+      expect(() => parseAllowList([entry], { names: false, setting: 'upstreams.x.allow' })).toThrow(
+        expect.objectContaining({
+          code: 'CONFIG_INVALID',
+          message: `upstreams.x.allow: ${entry} is a name, not an address: list the addresses or a CIDR block`,
+        }),
+      );
+      expect(allowEntryProblem(entry)).toBeUndefined();
+    },
+  );
 });
 
 describe('isAllowed and isForbiddenAddress with exceptions', () => {

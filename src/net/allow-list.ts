@@ -71,23 +71,53 @@ function parseHostEntry(entry: string): HostAllowEntry | undefined {
   return { host, port };
 }
 
-/** Parses `builtins.http.allow` entries (`host`, `host:port`, `[v6]:port` or a CIDR); throws CONFIG_INVALID on a bad one. */
-export function parseAllowList(entries: readonly string[]): AddressAllowList {
+/** Options of {@link parseAllowList} and {@link allowEntryProblem}. */
+export interface AllowListOptions {
+  /** The config key the entries come from, named in errors. @default 'builtins.http.allow' */
+  setting?: string;
+  /** Accept host names (which trust whatever their DNS answers) besides addresses and CIDR blocks. @default true */
+  names?: boolean;
+}
+
+type ParsedEntry = { cidr: Cidr } | { host: HostAllowEntry } | { problem: string };
+
+function parseEntry(raw: string, names: boolean): ParsedEntry {
+  const entry = raw.trim();
+  if (entry.includes('/')) {
+    const cidr = parseCidr(entry);
+    return cidr === undefined ? { problem: `not a CIDR block: ${entry}` } : { cidr };
+  }
+  const host = parseHostEntry(entry);
+  if (host === undefined) return { problem: `not ${names ? 'a host' : 'an address'}[:port]: ${entry}` };
+  if (!names && parseIpAddress(host.host) === undefined) {
+    return { problem: `${entry} is a name, not an address: list the addresses or a CIDR block` };
+  }
+  return { host };
+}
+
+/** Why `entry` is not a valid allow entry (without the setting's name), or undefined when it is one. */
+export function allowEntryProblem(entry: string, options: AllowListOptions = {}): string | undefined {
+  const parsed = parseEntry(entry, options.names ?? true);
+  return 'problem' in parsed ? parsed.problem : undefined;
+}
+
+/**
+ * Parses allow entries (`host`, `host:port`, `[v6]:port` or a CIDR; only addresses when `names` is false), as
+ * `builtins.http.allow` and `upstreams.<name>.allow` hold them; throws CONFIG_INVALID on a bad one.
+ */
+export function parseAllowList(entries: readonly string[], options: AllowListOptions = {}): AddressAllowList {
   const cidrs: Cidr[] = [];
   const hosts: HostAllowEntry[] = [];
   for (const raw of entries) {
-    const entry = raw.trim();
-    if (entry.includes('/')) {
-      const cidr = parseCidr(entry);
-      if (cidr === undefined)
-        throw new WardenError('CONFIG_INVALID', `builtins.http.allow: not a CIDR block: ${entry}`);
-      cidrs.push(cidr);
-      continue;
+    const parsed = parseEntry(raw, options.names ?? true);
+    if ('problem' in parsed) {
+      throw new WardenError(
+        'CONFIG_INVALID',
+        `${options.setting ?? 'builtins.http.allow'}: ${parsed.problem}`,
+      );
     }
-    const host = parseHostEntry(entry);
-    if (host === undefined)
-      throw new WardenError('CONFIG_INVALID', `builtins.http.allow: not a host[:port]: ${entry}`);
-    hosts.push(host);
+    if ('cidr' in parsed) cidrs.push(parsed.cidr);
+    else hosts.push(parsed.host);
   }
   return Object.freeze({ cidrs: Object.freeze(cidrs), hosts: Object.freeze(hosts) });
 }

@@ -10,17 +10,21 @@ export {
 export { classifyAddress, embeddedIpv4, type AddressCategory } from './special-ranges.js';
 export {
   EMPTY_ALLOW_LIST,
+  allowEntryProblem,
   canonicalHost,
   isAllowed,
   parseAllowList,
   type AddressAllowList,
   type AddressTarget,
+  type AllowListOptions,
   type HostAllowEntry,
 } from './allow-list.js';
 export { isForbiddenAddress } from './address-policy.js';
+export { isLocalhostName } from './localhost.js';
 export {
   MAX_DNS_ANSWERS,
   createSafeLookup,
+  lookupFrom,
   resolveChecked,
   systemResolver,
   type ResolvedAddress,

@@ -77,6 +77,22 @@ describe('resolveChecked', () => {
     expect(asked).toEqual(['first.test']);
   });
 
+  it('builds its refusals with the caller’s errors, naming the refused answer and the host', async () => {
+    const options = {
+      allow: EMPTY_ALLOW_LIST,
+      denied: (address: string, host: string) =>
+        new WardenError('UPSTREAM_ADDRESS_DENIED', `${host} → ${address}`),
+      unresolved: (host: string) => new WardenError('UPSTREAM_UNAVAILABLE', `${host} unresolved`),
+    };
+    await expect(
+      resolveChecked('SVC.test', { ...options, resolve: answers('93.184.216.34', '169.254.169.254') }),
+    ).rejects.toMatchObject({ code: 'UPSTREAM_ADDRESS_DENIED', message: 'svc.test → 169.254.169.254' });
+    await expect(resolveChecked('svc.test', { ...options, resolve: answers() })).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'svc.test unresolved',
+    });
+  });
+
   it('checks literals without resolving them', async () => {
     const resolve: Resolver = () => Promise.reject(new Error('must not be called'));
     expect(await codeOf(resolveChecked('[::1]', { allow: EMPTY_ALLOW_LIST, resolve }))).toBe(

@@ -28,6 +28,10 @@ export interface SafeLookupOptions {
   resolve?: Resolver;
   /** The connection's deadline or cancellation, for a lookup still waiting to start. */
   signal?: AbortSignal;
+  /** The error for a refused answer (`address` as the resolver gave it) of `host`. @default HTTP_ADDRESS_DENIED */
+  denied?: (address: string, host: string) => Error;
+  /** The error for a name that did not resolve to a usable answer. @default HTTP_DNS_FAILED */
+  unresolved?: (host: string, cause?: unknown) => Error;
 }
 
 /** Most answers considered for one name; more is a sign of abuse, not of a real service. */
@@ -49,6 +53,15 @@ function bareHost(host: string): string {
   return unbracketed.toLowerCase();
 }
 
+function deniedError(options: SafeLookupOptions, address: string, host: string): Error {
+  return options.denied?.(address, host) ?? new WardenError('HTTP_ADDRESS_DENIED');
+}
+
+function unresolvedError(options: SafeLookupOptions, host: string, cause?: unknown): Error {
+  if (options.unresolved) return options.unresolved(host, cause);
+  return new WardenError('HTTP_DNS_FAILED', undefined, cause === undefined ? {} : { cause });
+}
+
 /**
  * Resolves `host` and returns its answers only if every one of them is allowed; a single forbidden answer
  * refuses the name (HTTP_ADDRESS_DENIED), so the caller can connect to exactly what was checked.
@@ -57,7 +70,7 @@ export async function resolveChecked(host: string, options: SafeLookupOptions): 
   const name = bareHost(host);
   const target = { host: name, ...(options.port === undefined ? {} : { port: options.port }) };
   if (isIP(name) !== 0) {
-    if (isForbiddenAddress(name, options.allow, target)) throw new WardenError('HTTP_ADDRESS_DENIED');
+    if (isForbiddenAddress(name, options.allow, target)) throw deniedError(options, name, name);
     return [{ address: name, family: isIP(name) === 6 ? 6 : 4 }];
   }
   let answers: ResolvedAddress[];
@@ -65,15 +78,44 @@ export async function resolveChecked(host: string, options: SafeLookupOptions): 
     answers = await (options.resolve ?? systemResolver)(name, options.signal);
   } catch (error) {
     if (isWardenError(error)) throw error;
-    throw new WardenError('HTTP_DNS_FAILED', undefined, { cause: error });
+    throw unresolvedError(options, name, error);
   }
-  if (answers.length === 0 || answers.length > MAX_DNS_ANSWERS) throw new WardenError('HTTP_DNS_FAILED');
+  if (answers.length === 0 || answers.length > MAX_DNS_ANSWERS) throw unresolvedError(options, name);
   for (const answer of answers) {
     if (isIP(answer.address) === 0 || isForbiddenAddress(answer.address, options.allow, target)) {
-      throw new WardenError('HTTP_ADDRESS_DENIED');
+      throw deniedError(options, answer.address, name);
     }
   }
   return answers.map((a) => ({ address: a.address, family: isIP(a.address) === 6 ? 6 : 4 }));
+}
+
+/**
+ * Adapts `answer` (checked addresses for a host name) to the callback `lookup` that `net.connect`,
+ * `http.request` and agents call: the connection goes to exactly those addresses, never to a second resolution.
+ * `failed` turns a non-Warden failure into the error to report.
+ */
+export function lookupFrom(
+  answer: (hostname: string) => Promise<readonly ResolvedAddress[]>,
+  failed: (hostname: string, cause?: unknown) => Error,
+): LookupFunction {
+  return function checkedLookup(hostname, lookupOptions: LookupOptions, callback) {
+    answer(hostname).then(
+      (answers) => {
+        const wanted =
+          lookupOptions.family === 4 || lookupOptions.family === 6 ? lookupOptions.family : undefined;
+        const usable: LookupAddress[] = answers.filter((a) => wanted === undefined || a.family === wanted);
+        const first = usable[0];
+        if (first === undefined) {
+          callback(failed(hostname), '', 0);
+        } else if (lookupOptions.all === true) {
+          callback(null, usable);
+        } else {
+          callback(null, first.address, first.family);
+        }
+      },
+      (error: unknown) => callback(isWardenError(error) ? error : failed(hostname, error), '', 0),
+    );
+  };
 }
 
 /**
@@ -81,27 +123,8 @@ export async function resolveChecked(host: string, options: SafeLookupOptions): 
  * forbidden, and hands back only the checked addresses, so a rebinding resolver cannot swap them afterwards.
  */
 export function createSafeLookup(options: SafeLookupOptions): LookupFunction {
-  return function safeLookup(hostname, lookupOptions: LookupOptions, callback) {
-    resolveChecked(hostname, options).then(
-      (answers) => {
-        const wanted =
-          lookupOptions.family === 4 || lookupOptions.family === 6 ? lookupOptions.family : undefined;
-        const usable: LookupAddress[] = answers.filter((a) => wanted === undefined || a.family === wanted);
-        const first = usable[0];
-        if (first === undefined) {
-          callback(new WardenError('HTTP_DNS_FAILED'), '', 0);
-        } else if (lookupOptions.all === true) {
-          callback(null, usable);
-        } else {
-          callback(null, first.address, first.family);
-        }
-      },
-      (error: unknown) => {
-        const failure = isWardenError(error)
-          ? error
-          : new WardenError('HTTP_DNS_FAILED', undefined, { cause: error });
-        callback(failure, '', 0);
-      },
-    );
-  };
+  return lookupFrom(
+    (hostname) => resolveChecked(hostname, options),
+    (hostname, cause) => unresolvedError(options, bareHost(hostname), cause),
+  );
 }

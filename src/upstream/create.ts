@@ -1,9 +1,18 @@
 import { resolve } from 'node:path';
-import { isStdioUpstream, type StdioUpstreamConfig, type UpstreamConfig } from '../config/index.js';
+import {
+  isStdioUpstream,
+  type HttpUpstreamConfig,
+  type StdioUpstreamConfig,
+  type UpstreamConfig,
+} from '../config/index.js';
+import { WardenError, isWardenError } from '../errors/index.js';
+import { parseAllowList, type AddressAllowList, type Resolver } from '../net/index.js';
+import { agentFetch } from './agent-fetch.js';
 import { UpstreamClient, type UpstreamClientOptions } from './client.js';
 import { ACK_TIMEOUT_MS, StreamableHttpTransport } from './http-transport.js';
 import { StdioTransport } from './stdio-transport.js';
 import type { UpstreamTransport } from './transport.js';
+import { createUpstreamAgent, type UpstreamAgent } from './upstream-agent.js';
 
 /** Variables a stdio upstream inherits from Warden's own environment; everything else must be listed in config. */
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'TZ'] as const;
@@ -25,6 +34,8 @@ export type CreateUpstreamOptions = Omit<UpstreamClientOptions, 'connect' | 'def
   sandboxCommand?: SandboxCommand | undefined;
   /** Masks secrets in the child's stderr before it is logged. */
   redactText?: ((text: string) => string) | undefined;
+  /** Resolves the host names of HTTP upstreams; tests inject one. @default the system resolver */
+  resolve?: Resolver | undefined;
 };
 
 /** The environment a stdio upstream child receives: a few safe basics plus exactly what its config lists. */
@@ -60,13 +71,8 @@ export function createUpstreamClient(
       }
       return new StdioTransport({ command, args, env, cwd, logger, redactText: options.redactText });
     };
-  } else if (config.transport === 'sse') {
-    connect = () => new LazyLegacySse(config.url, config.headers);
   } else {
-    // An upstream that must answer calls within timeoutMs gets no longer to acknowledge a notification.
-    const ackTimeoutMs = Math.min(config.timeoutMs, ACK_TIMEOUT_MS);
-    connect = () =>
-      new StreamableHttpTransport({ url: config.url, headers: config.headers, logger, ackTimeoutMs });
+    connect = httpConnect(name, config, logger, options.resolve);
   }
   return new UpstreamClient(name, {
     ...options,
@@ -77,24 +83,69 @@ export function createUpstreamClient(
   });
 }
 
+function httpConnect(
+  name: string,
+  config: HttpUpstreamConfig,
+  logger: CreateUpstreamOptions['logger'],
+  resolver: Resolver | undefined,
+): () => UpstreamTransport {
+  // The config check has reported a bad entry already; this throw only guards callers that skip it.
+  const allow = parseAllowList(config.allow, { setting: `upstreams.${name}.allow`, names: false });
+  if (config.transport === 'sse') {
+    return () => new LazyLegacySse(config.url, config.headers, { name, allow, resolve: resolver });
+  }
+  // An upstream that must answer calls within timeoutMs gets no longer to acknowledge a notification.
+  const ackTimeoutMs = Math.min(config.timeoutMs, ACK_TIMEOUT_MS);
+  return () =>
+    new StreamableHttpTransport({
+      name,
+      url: config.url,
+      headers: config.headers,
+      logger,
+      ackTimeoutMs,
+      allow,
+      resolve: resolver,
+    });
+}
+
 /** Loads the SDK-based legacy SSE client only when an upstream needs it, keeping start-up light. */
 class LazyLegacySse implements UpstreamTransport {
   onmessage?: (message: unknown) => void;
   onclose?: (reason: string) => void;
   private pipe: import('../mcp/legacy-sse.js').LegacySsePipe | undefined;
+  private readonly upstream: UpstreamAgent;
+  /** The last connection Warden refused (or failed) itself; the SDK reports it only as text. */
+  private refusal: WardenError | undefined;
 
   constructor(
     private readonly url: string,
     private readonly headers: Record<string, string>,
-  ) {}
+    addresses: { name: string; allow: AddressAllowList; resolve: Resolver | undefined },
+  ) {
+    this.upstream = createUpstreamAgent(new URL(url), addresses);
+  }
 
   async start(): Promise<void> {
     const { createLegacySsePipe } = await import('../mcp/legacy-sse.js');
-    const pipe = createLegacySsePipe(this.url, this.headers);
+    const fetch = agentFetch(this.upstream);
+    const pipe = createLegacySsePipe(this.url, this.headers, {
+      fetch: (url, init) =>
+        fetch(url, init).catch((error: unknown) => {
+          if (isWardenError(error)) this.refusal = error;
+          throw error;
+        }),
+    });
     pipe.onmessage = (m) => this.onmessage?.(m);
-    pipe.onclose = (r) => this.onclose?.(r);
+    pipe.onclose = (r) => {
+      this.upstream.agent.destroy();
+      this.onclose?.(r);
+    };
     this.pipe = pipe;
-    await pipe.start();
+    try {
+      await pipe.start();
+    } catch (error) {
+      throw this.refusal ?? error;
+    }
   }
 
   send(message: Parameters<UpstreamTransport['send']>[0]): Promise<void> {
@@ -102,6 +153,10 @@ class LazyLegacySse implements UpstreamTransport {
   }
 
   async close(): Promise<void> {
-    await this.pipe?.close();
+    try {
+      await this.pipe?.close();
+    } finally {
+      this.upstream.agent.destroy();
+    }
   }
 }

@@ -69,7 +69,13 @@ function connect(
   const client = new UpstreamClient('hostile', {
     logger,
     connect: () =>
-      new StreamableHttpTransport({ url, headers: {}, logger, ackTimeoutMs: options.ackTimeoutMs }),
+      new StreamableHttpTransport({
+        name: 'hostile',
+        url,
+        headers: {},
+        logger,
+        ackTimeoutMs: options.ackTimeoutMs,
+      }),
     defaultTimeoutMs: options.timeoutMs ?? 2000,
     restart: false,
   });
@@ -180,7 +186,12 @@ describe('StreamableHttpTransport against a hostile upstream', () => {
 
   it('refuses with UPSTREAM_UNAVAILABLE a send beyond MAX_OPEN_EXCHANGES unanswered ones', async () => {
     const url = await upstream(() => undefined);
-    const transport = new StreamableHttpTransport({ url, headers: {}, logger: silentLogger() });
+    const transport = new StreamableHttpTransport({
+      name: 'hostile',
+      url,
+      headers: {},
+      logger: silentLogger(),
+    });
     closers.push(() => transport.close());
     const unanswered = Array.from({ length: MAX_OPEN_EXCHANGES }, (_, i) =>
       transport
@@ -271,7 +282,8 @@ describe('StreamableHttpTransport against a hostile upstream', () => {
     const notifications: unknown[] = [];
     const client = new UpstreamClient('hostile', {
       logger: silentLogger(),
-      connect: () => new StreamableHttpTransport({ url, headers: {}, logger: silentLogger() }),
+      connect: () =>
+        new StreamableHttpTransport({ name: 'hostile', url, headers: {}, logger: silentLogger() }),
       defaultTimeoutMs: 2000,
       restart: false,
       onNotification: (_method, params) => notifications.push(params),

@@ -1,17 +1,18 @@
-import {
+import type {
   Agent as HttpAgent,
   request as httpRequest,
-  type ClientRequest,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
+  ClientRequest,
+  IncomingMessage,
+  OutgoingHttpHeaders,
 } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { WardenError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import { EMPTY_ALLOW_LIST, type AddressAllowList, type Resolver } from '../net/index.js';
 import { exceedsDepth } from '../mcp/jsonrpc.js';
 import { CORRELATION_META_KEY, type JsonRpcId, type JsonRpcMessage } from '../mcp/wire.js';
 import { SseParser, type SseEvent } from './sse-parser.js';
 import type { UpstreamTransport } from './transport.js';
+import { createUpstreamAgent } from './upstream-agent.js';
 
 /** Default wait before reconnecting a dropped event stream when the server named none. */
 export const DEFAULT_SSE_RETRY_MS = 1000;
@@ -28,7 +29,16 @@ const MAX_JSON_BODY_BYTES = 64 * 1024 * 1024;
 
 /** Options for {@link StreamableHttpTransport}. */
 export interface StreamableHttpTransportOptions {
+  /** The upstream's key under `upstreams`, named in connection errors. */
+  name: string;
   url: string;
+  /**
+   * Special-purpose addresses (loopback, private, link-local...) that a host name in `url` may resolve to; an
+   * address or `localhost` in `url` connects as written. @default none
+   */
+  allow?: AddressAllowList | undefined;
+  /** Name resolution; tests inject one. @default the system resolver */
+  resolve?: Resolver | undefined;
   headers: Record<string, string>;
   logger: Logger;
   /** Longest wait for the upstream to accept what is not a request (see ACK_TIMEOUT_MS). @default ACK_TIMEOUT_MS */
@@ -67,11 +77,13 @@ export class StreamableHttpTransport implements UpstreamTransport {
 
   constructor(private readonly options: StreamableHttpTransportOptions) {
     this.url = new URL(options.url);
-    const https = this.url.protocol === 'https:';
-    this.agent = https
-      ? new HttpsAgent({ keepAlive: true, maxSockets: 64 })
-      : new HttpAgent({ keepAlive: true, maxSockets: 64 });
-    this.send_ = https ? httpsRequest : httpRequest;
+    const { agent, request } = createUpstreamAgent(this.url, {
+      name: options.name,
+      allow: options.allow ?? EMPTY_ALLOW_LIST,
+      resolve: options.resolve,
+    });
+    this.agent = agent;
+    this.send_ = request;
     this.ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
   }
 
