@@ -245,4 +245,61 @@ describe('openAuditLog', () => {
     expect(statSync(`${file}-wal`).size).toBeLessThan(8 * 1024 * 1024);
     expect(log.stats()).toMatchObject({ committed: 10_000, pending: 0 });
   });
+
+  it('keeps the write-ahead log short under steady load: the log restarts instead of growing', async () => {
+    log = await openAuditLog({ file, durability: 'os' });
+    const args = { text: 'x'.repeat(2000) };
+    // A batch every millisecond or so: a passive checkpoint never finds the log fully copied back then, so without
+    // a restart the WAL file grew by every commit, to about 50 MB here (SQLite's own limit is 64 MB).
+    for (let round = 0; round < 1000; round++) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, k) => log!.append(sampleRecord(round * 10 + k + 1, { args }))),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(statSync(`${file}-wal`).size).toBeLessThan(16 * 1024 * 1024);
+    expect(log.stats()).toMatchObject({ committed: 10_000, pending: 0, failed: 0 });
+    await log.close();
+    log = undefined;
+    expect(await verifyAudit(file)).toMatchObject({ ok: true, records: 10_000 });
+  });
+
+  it('keeps the event loop free while another connection holds the write lock, then commits', async () => {
+    log = await openAuditLog({ file, sealKey: KEY });
+    await log.append(sampleRecord(1));
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const appended = Promise.all([2, 3, 4].map((i) => log!.append(sampleRecord(i))));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    clearInterval(timer);
+    // Waiting inside SQLite (a busy timeout) would have put the whole event loop to sleep for the hold.
+    expect(ticks).toBeGreaterThan(15);
+    expect(log.stats()).toMatchObject({ committed: 1, pending: 3, failed: 0 });
+    other.exec('COMMIT');
+    other.close();
+    await appended;
+    expect(log.stats()).toMatchObject({ committed: 4, pending: 0, failed: 0, broken: false });
+    expect(log.stats().busyRetries).toBeGreaterThan(0);
+    await log.close();
+    log = undefined;
+    expect(await verifyAudit(file, { sealKey: KEY })).toMatchObject({ ok: true, records: 4 });
+  });
+
+  it('refuses a batch that found the database locked for lockWaitMs, and goes on once it is free', async () => {
+    log = await openAuditLog({ file, lockWaitMs: 100 });
+    await log.append(sampleRecord(1));
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const refused = log.append(sampleRecord(2));
+    await expect(refused).rejects.toSatisfy((e) => isWardenError(e, 'AUDIT_WRITE_FAILED'));
+    other.exec('COMMIT');
+    other.close();
+    await log.append(sampleRecord(3));
+    expect(log.stats()).toMatchObject({ committed: 2, failed: 1, pending: 0, broken: false });
+    await log.close();
+    log = undefined;
+    expect(await verifyAudit(file)).toMatchObject({ ok: true, records: 2 });
+  });
 });

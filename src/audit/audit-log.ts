@@ -18,6 +18,8 @@ export const MAX_BATCH_RECORDS = 4096;
 export const PRUNE_INTERVAL_MS = 3_600_000;
 /** Most records one prune transaction deletes; the log yields to the event loop between them. */
 export const PRUNE_STEP_RECORDS = 2000;
+/** Times in a row a prune step is tried again when the database is locked, before the prune gives up. */
+const PRUNE_BUSY_RETRIES = 1000;
 /**
  * Flushes of the write-ahead log in flight at once. One: records that arrive during a flush wait for it and then
  * share the next transaction and flush. A second flush in flight overlapped the disk's latency but halved the
@@ -25,6 +27,14 @@ export const PRUNE_STEP_RECORDS = 2000;
  * rounds, one flush in flight took 1–18% less CPU per call and served more calls in seven (docs/benchmarks.md).
  */
 const MAX_SYNCS_IN_FLIGHT = 1;
+/**
+ * How long a batch that found the database locked waits before it is tried again. The writer never waits inside
+ * SQLite: its busy handler would sleep on the event loop. The lock is held by the checkpoint thread restarting the
+ * log (a copy and a sync, well under a millisecond typically) or by another process writing to the store.
+ */
+const BUSY_RETRY_MS = 1;
+/** How long records wait for a locked database before their batch is refused (AUDIT_WRITE_FAILED). */
+export const DEFAULT_LOCK_WAIT_MS = 5000;
 /** How often the checkpoint thread folds the write-ahead log back into the database. */
 const CHECKPOINT_INTERVAL_MS = 50;
 /**
@@ -58,6 +68,11 @@ export interface OpenAuditLogOptions {
    * system (it survives the process, not a power loss). @default 'fsync'
    */
   durability?: AuditDurability | undefined;
+  /**
+   * How long a batch waits for a database locked by another connection (retried from the event loop, which keeps
+   * serving) before its records are refused. @default 5000
+   */
+  lockWaitMs?: number | undefined;
 }
 
 /** Counters of an open audit log. */
@@ -76,6 +91,8 @@ export interface AuditLogStats {
   lastSeq: number;
   /** Transactions committed. */
   batches: number;
+  /** Batches put back because the database was locked (by a checkpoint restarting the log, or another process). */
+  busyRetries: number;
   /** True once the log could not flush to disk; every later append is rejected. */
   broken: boolean;
 }
@@ -130,6 +147,8 @@ function openNow(options: OpenAuditLogOptions): AuditLog {
     db = openSqlite(options.file, AUDIT_MIGRATIONS, { synchronous: 'NORMAL' });
     db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
     db.pragma('cache_size = -2048');
+    // A locked database is retried from the event loop (BUSY_RETRY_MS), never waited for inside SQLite.
+    db.pragma('busy_timeout = 0');
     const writer = createAuditWriter(db, {
       sealKey: options.sealKey,
       sealEveryRecords,
@@ -145,6 +164,7 @@ function openNow(options: OpenAuditLogOptions): AuditLog {
       wal,
       file: options.file,
       retention: options.retentionDays,
+      lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
     });
   } catch (error) {
     db?.close();
@@ -162,6 +182,7 @@ interface LogParts {
   wal: number | undefined;
   file: string;
   retention: number | undefined;
+  lockWaitMs: number;
 }
 
 class SqliteAuditLog implements AuditLog {
@@ -170,10 +191,14 @@ class SqliteAuditLog implements AuditLog {
   private flushing: Pending[][] = [];
   private flushingRecords = 0;
   private scheduled = false;
+  /** Set while a batch that found the database locked waits to be tried again. */
+  private retrying: NodeJS.Timeout | undefined;
+  /** When the batch being retried first found the database locked. */
+  private lockedSince: number | undefined;
   private closing = false;
   private closed = false;
   private broken: WardenError | undefined;
-  private counters = { appended: 0, committed: 0, failed: 0, batches: 0 };
+  private counters = { appended: 0, committed: 0, failed: 0, batches: 0, busyRetries: 0 };
   private drained: (() => void) | undefined;
   private checkpointer: Promise<Worker | undefined> | undefined;
   private pruning: Promise<number> | undefined;
@@ -237,6 +262,8 @@ class SqliteAuditLog implements AuditLog {
     this.closed = true;
     const { db, writer, wal } = this.parts;
     try {
+      // Closing may wait for another process's lock: nothing else is left for the event loop to serve here.
+      db.pragma(`busy_timeout = ${this.parts.lockWaitMs}`);
       if (!this.broken) writer.sealHead(Date.now());
     } finally {
       db.close();
@@ -246,14 +273,20 @@ class SqliteAuditLog implements AuditLog {
 
   private async pruneSteps(): Promise<number> {
     let total = 0;
+    let busy = 0;
     for (;;) {
       if (this.closed || this.broken) return total;
       let removed: number;
       try {
         removed = this.parts.writer.prune(Date.now(), PRUNE_STEP_RECORDS);
       } catch (error) {
+        if (isBusy(error) && ++busy <= PRUNE_BUSY_RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+          continue;
+        }
         throw writeFailed('audit records could not be pruned', error);
       }
+      busy = 0;
       total += removed;
       if (removed < PRUNE_STEP_RECORDS) return total;
       await new Promise((resolve) => setImmediate(resolve));
@@ -281,7 +314,7 @@ class SqliteAuditLog implements AuditLog {
    */
   private write(): void {
     this.scheduled = false;
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0 || this.retrying) return;
     if (this.broken) return this.fail(this.broken, []);
     const wal = this.parts.wal;
     if (wal !== undefined && this.flushing.length >= MAX_SYNCS_IN_FLIGHT) return;
@@ -294,6 +327,8 @@ class SqliteAuditLog implements AuditLog {
       const prepared: PreparedRecord[] = entries.map((e) => prepareRecord(e.record, redactor));
       writer.appendBatch(prepared, Date.now());
     } catch (error) {
+      if (isBusy(error) && this.waitForLock()) return this.retryLater(entries);
+      this.lockedSince = undefined;
       // The transaction rolled back: these records are refused, the chain is unchanged, later batches go on.
       this.counters.failed += entries.length;
       const failure = writeFailed('audit batch could not be committed', error);
@@ -301,6 +336,7 @@ class SqliteAuditLog implements AuditLog {
       this.checkDrained();
       return;
     }
+    this.lockedSince = undefined;
     this.counters.batches++;
     this.ensureCheckpointer();
     if (wal === undefined) this.settle(entries);
@@ -322,6 +358,23 @@ class SqliteAuditLog implements AuditLog {
       this.settle(entries);
       this.write();
     });
+  }
+
+  /** True while the database has been locked for less than lockWaitMs. */
+  private waitForLock(): boolean {
+    const now = performance.now();
+    this.lockedSince ??= now;
+    return now - this.lockedSince < this.parts.lockWaitMs;
+  }
+
+  /** Puts a batch that found the database locked back at the head of the queue, and tries again shortly. */
+  private retryLater(entries: Pending[]): void {
+    this.counters.busyRetries++;
+    this.queue = entries.concat(this.queue);
+    this.retrying ??= setTimeout(() => {
+      this.retrying = undefined;
+      this.write();
+    }, BUSY_RETRY_MS);
   }
 
   private schedule(): void {
@@ -353,6 +406,12 @@ class SqliteAuditLog implements AuditLog {
       done();
     }
   }
+}
+
+/** True for SQLite's SQLITE_BUSY (and its extended codes): the database was locked, nothing was written. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /** Starts the checkpoint thread; without it SQLite's own (rarer, blocking) checkpoints still keep the log bounded. */
