@@ -65,6 +65,12 @@ export interface GatewayOptions {
  */
 export const NOTIFICATION_FAN_OUT_INTERVAL_MS = 1000;
 
+/**
+ * How often the pin store is asked whether a pin was approved or removed (by `warden pins`, another process): a
+ * tool hidden for a changed definition reappears, and clients are told, within about this long of its approval.
+ */
+export const PIN_POLL_INTERVAL_MS = 1000;
+
 /** The aggregation of every upstream and built-in tool behind one MCP server face. */
 export class Gateway {
   readonly upstreams = new Map<string, UpstreamClient>();
@@ -81,6 +87,9 @@ export class Gateway {
   }, NOTIFICATION_FAN_OUT_INTERVAL_MS);
   private draining = false;
   private stopping: Promise<void> | undefined;
+  /** The pin store's revision that the listings reflect, and the timer that polls it. */
+  private pinRevision: number | undefined;
+  private pinPoll: NodeJS.Timeout | undefined;
   private active = 0;
   private idleWaiters: Array<() => void> = [];
 
@@ -141,6 +150,8 @@ export class Gateway {
 
   /** Starts every upstream and builds the catalog; a name collision stops start-up with TOOL_NAME_COLLISION. */
   async start(): Promise<void> {
+    // Read before the first listings: an approval made while they are taken is noticed by the first poll.
+    this.pinRevision = this.readPinRevision();
     const listings = await Promise.all(
       [...this.upstreams.values()].map(async (client): Promise<UpstreamListing | undefined> => {
         try {
@@ -161,6 +172,7 @@ export class Gateway {
     );
     this.catalog = built;
     this.deps.catalog = built;
+    this.watchPins();
   }
 
   /** Leaves out what an upstream lists with look-alike names or hidden characters (see screenListing). */
@@ -194,6 +206,35 @@ export class Gateway {
 
   private prefixOf(name: string): boolean {
     return this.options.config.upstreams[name]?.prefix ?? true;
+  }
+
+  /** Polls the pin store's revision while upstreams are pinned. */
+  private watchPins(): void {
+    if (!this.options.pinning || this.upstreams.size === 0) return;
+    this.pinPoll = setInterval(() => this.checkPins(), PIN_POLL_INTERVAL_MS);
+    this.pinPoll.unref();
+  }
+
+  /**
+   * After an approval or removal, lists every upstream again: the listing is checked against the pins as when an
+   * upstream announces a change (an approved definition it still serves is shown again, a removed pin is taken
+   * afresh from what it serves now), and sessions are told that the lists changed.
+   */
+  private checkPins(): void {
+    const revision = this.readPinRevision();
+    if (revision === undefined || revision === this.pinRevision) return;
+    this.pinRevision = revision;
+    for (const relisting of this.relistings.values()) relisting();
+  }
+
+  /** The pin store's revision; undefined when it cannot be read (listings stay as they are: fail closed). */
+  private readPinRevision(): number | undefined {
+    try {
+      return this.options.pinning?.revision();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'pin store could not be read; listings left as they are');
+      return undefined;
+    }
   }
 
   private onUpstreamState(name: string, state: string): void {
@@ -402,6 +443,7 @@ export class Gateway {
     }
     for (const session of [...this.sessions.values()]) this.closeSession(session);
     this.rootsChanged.cancel();
+    clearInterval(this.pinPoll);
     for (const relisting of this.relistings.values()) relisting.cancel();
     await Promise.all([...this.upstreams.values()].map((c) => c.close()));
   }

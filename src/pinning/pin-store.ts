@@ -41,5 +41,10 @@ export interface PinStore {
   approve(upstream: string, tool: string, hash: string): PinApproval;
   /** Forgets pins and their pending definitions: one tool, one upstream, or all. Returns how many pins were removed. */
   remove(upstream?: string, tool?: string): number;
+  /**
+   * A number that changes with every approval and removal, whichever process made it: a running gateway polls it
+   * so that an operator's decision reaches listings without waiting for a call.
+   */
+  revision(): number;
   close(): void;
 }

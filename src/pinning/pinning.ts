@@ -25,6 +25,8 @@ export interface Pinning {
    * once). Only the definition the caller holds counts: approving another one leaves the tool refused.
    */
   isApproved(upstream: string, tool: string, definition: ToolDefinition): boolean;
+  /** Changes with every approval and removal in the store (see PinStore.revision); 0 with pinning off. */
+  revision(): number;
 }
 
 /** Creates the pin checker over a store. */
@@ -65,6 +67,7 @@ export function createPinning(options: PinningOptions): Pinning {
       if (mode === 'off') return true;
       return store.get(upstream, tool)?.hash === toolDefinitionHash(definition);
     },
+    revision: () => (mode === 'off' ? 0 : store.revision()),
   };
 }
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { openSqlitePinStore } from '../../src/store/sqlite/pins.js';
-import { TestClient, textOf } from './helpers/mcp-http-client.js';
+import { listen, TestClient, textOf } from './helpers/mcp-http-client.js';
 import { miniUpstream, startTestGateway } from './helpers/gateway.js';
 
 const running: Array<{ stop(): Promise<void> }> = [];
@@ -39,6 +40,64 @@ describe('tool-definition pinning', () => {
     expect(store.approve('m', 'echo', store.pending()[0]!.hash)).toBe('approved');
     store.close();
     expect(textOf(await client.call('m__echo', { text: 'approved' }))).toBe('approved');
+  });
+
+  it('shows an approved tool again and tells clients, without waiting for a call', async () => {
+    const warden = await startTestGateway({ upstreams: { m: miniUpstream('m') } });
+    running.push(warden);
+    const client = new TestClient({ url: warden.url });
+    await client.initialize();
+    await client.call('m__rug_pull');
+    await expect
+      .poll(async () => (await toolNames(client)).includes('m__echo'), { timeout: 5000 })
+      .toBe(false);
+    const stream = await listen(client);
+    try {
+      const told = (): number =>
+        stream.messages.filter((m) => m.method === 'notifications/tools/list_changed').length;
+      // `warden pins approve` runs in another process: here, another connection to the same store.
+      const store = openSqlitePinStore(join(warden.dir, 'warden.db'));
+      try {
+        // A wrong hash approves nothing: the tool stays hidden and nobody is told anything.
+        expect(store.approve('m', 'echo', 'f'.repeat(64))).toBe('hash-mismatch');
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        expect(told()).toBe(0);
+        expect(await toolNames(client)).not.toContain('m__echo');
+        expect(store.approve('m', 'echo', store.pending()[0]!.hash)).toBe('approved');
+      } finally {
+        store.close();
+      }
+      await expect
+        .poll(async () => (await toolNames(client)).includes('m__echo'), { timeout: 3000, interval: 100 })
+        .toBe(true);
+      await expect.poll(told, { timeout: 2000 }).toBeGreaterThan(0);
+      const listed = (await client.request('tools/list')).response!.result.tools.find(
+        (t: { name: string }) => t.name === 'm__echo',
+      );
+      expect(listed.description).toContain('id_rsa');
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('keeps a changed tool hidden, and goes on serving, when the pin store cannot be polled', async () => {
+    const warden = await startTestGateway({ upstreams: { m: miniUpstream('m') } });
+    running.push(warden);
+    const client = new TestClient({ url: warden.url });
+    await client.initialize();
+    await client.call('m__rug_pull');
+    await expect
+      .poll(async () => (await toolNames(client)).includes('m__echo'), { timeout: 5000 })
+      .toBe(false);
+    // The store is damaged under the gateway: its revision can no longer be read, and a pin changes behind it.
+    const db = new Database(join(warden.dir, 'warden.db'));
+    db.exec(`DROP TABLE tool_pins_revision;
+      INSERT OR REPLACE INTO tool_pins SELECT * FROM tool_pins_pending; DELETE FROM tool_pins_pending;`);
+    db.close();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const names = await toolNames(client);
+    expect(names).toContain('m__add');
+    expect(names).not.toContain('m__echo');
   });
 
   it('detects a definition changed between restarts', async () => {

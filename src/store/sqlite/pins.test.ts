@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PinStore, ToolPin } from '../../pinning/index.js';
+import Database from 'better-sqlite3';
 import { openSqlitePinStore } from './pins.js';
 
 let dir: string;
@@ -69,5 +70,44 @@ describe('SQLite pin store approvals', () => {
     expect(store.approve('up', 'a', pendingB.hash)).toBe('nothing-pending');
     expect(store.remove('other')).toBe(1);
     expect(store.pending()).toEqual([]);
+  });
+});
+
+describe('SQLite pin store revision', () => {
+  it('moves with approvals and removals made by another connection, and with nothing else', () => {
+    const other = openSqlitePinStore(file);
+    try {
+      const start = store.revision();
+      store.save({ pins: [pin], pending: [pendingB] });
+      expect(store.revision()).toBe(start);
+      // Refused approvals change nothing, so gateways are not woken by them.
+      expect(other.approve('up', 'a', 'c'.repeat(64))).toBe('hash-mismatch');
+      expect(other.approve('up', 'missing', 'b'.repeat(64))).toBe('nothing-pending');
+      expect(store.revision()).toBe(start);
+      expect(other.approve('up', 'a', 'b'.repeat(64))).toBe('approved');
+      expect(store.revision()).toBe(start + 1);
+      expect(other.remove('up', 'a')).toBe(1);
+      expect(store.revision()).toBe(start + 2);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('starts a store made before revisions existed at 0', () => {
+    store.close();
+    const legacy = join(dir, 'legacy.db');
+    const db = new Database(legacy);
+    db.exec(`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);
+      INSERT INTO migrations VALUES ('pins.v1', 1);
+      CREATE TABLE tool_pins (upstream TEXT NOT NULL, tool TEXT NOT NULL, hash TEXT NOT NULL,
+        definition TEXT NOT NULL, pinned_at INTEGER NOT NULL, PRIMARY KEY (upstream, tool));
+      CREATE TABLE tool_pins_pending (upstream TEXT NOT NULL, tool TEXT NOT NULL, hash TEXT NOT NULL,
+        definition TEXT NOT NULL, pinned_at INTEGER NOT NULL, PRIMARY KEY (upstream, tool));`);
+    db.close();
+    store = openSqlitePinStore(legacy);
+    expect(store.revision()).toBe(0);
+    store.save({ pins: [pin], pending: [pendingB] });
+    expect(store.approve('up', 'a', 'b'.repeat(64))).toBe('approved');
+    expect(store.revision()).toBe(1);
   });
 });

@@ -24,7 +24,19 @@ export const PINS_MIGRATIONS: readonly SqliteMigration[] = [
       PRIMARY KEY (upstream, tool)
     )`,
   },
+  {
+    // Counts approvals and removals, so that gateways notice them with one cheap read.
+    name: 'pins.v2',
+    sql: `CREATE TABLE IF NOT EXISTS tool_pins_revision (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      revision INTEGER NOT NULL
+    );
+    INSERT OR IGNORE INTO tool_pins_revision (id, revision) VALUES (1, 0)`,
+  },
 ];
+
+/** Marks an approval or removal (inside its transaction) for gateways polling {@link PinStore.revision}. */
+const BUMP_REVISION = 'UPDATE tool_pins_revision SET revision = revision + 1 WHERE id = 1';
 
 interface PinRow {
   upstream: string;
@@ -63,6 +75,10 @@ export function openSqlitePinStore(file: string): PinStore {
     'SELECT * FROM tool_pins_pending WHERE upstream = ? AND tool = ?',
   );
   const dropPending = db.prepare('DELETE FROM tool_pins_pending WHERE upstream = ? AND tool = ?');
+  const bump = db.prepare(BUMP_REVISION);
+  const revision = db.prepare<[], { revision: number }>(
+    'SELECT revision FROM tool_pins_revision WHERE id = 1',
+  );
   const save = db.transaction((changes: PinChanges): void => {
     for (const pin of changes.pins) put.run(pin.upstream, pin.tool, pin.hash, pin.definition, pin.pinnedAt);
     for (const pin of changes.pending)
@@ -77,6 +93,7 @@ export function openSqlitePinStore(file: string): PinStore {
     if (row.hash !== hash) return 'hash-mismatch';
     put.run(row.upstream, row.tool, row.hash, row.definition, Date.now());
     dropPending.run(upstream, tool);
+    bump.run();
     return 'approved';
   });
   const remove = pinRemover(db);
@@ -94,6 +111,7 @@ export function openSqlitePinStore(file: string): PinStore {
     },
     list: () => list.all().map(toPin),
     remove: (upstream, tool) => remove(upstream, tool),
+    revision: () => revision.get()?.revision ?? 0,
     close: () => db.close(),
   };
 }
@@ -101,6 +119,7 @@ export function openSqlitePinStore(file: string): PinStore {
 /** Forgets pins together with their pending definitions (one tool, one upstream, or all) in one transaction. */
 function pinRemover(db: Database.Database): (upstream?: string, tool?: string) => number {
   return db.transaction((upstream?: string, tool?: string): number => {
+    db.prepare(BUMP_REVISION).run();
     if (upstream === undefined) {
       db.prepare('DELETE FROM tool_pins_pending').run();
       return db.prepare('DELETE FROM tool_pins').run().changes;
