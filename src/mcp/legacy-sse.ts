@@ -1,4 +1,6 @@
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { WardenError } from '../errors/index.js';
+import { MAX_JSON_DEPTH } from './jsonrpc.js';
 import type { JsonRpcMessage } from './wire.js';
 
 /**
@@ -6,6 +8,8 @@ import type { JsonRpcMessage } from './wire.js';
  * Streamable HTTP streams (MAX_SSE_EVENT_CHARS). The SDK's event source buffers an event without limit.
  */
 export const MAX_LEGACY_SSE_EVENT_BYTES = 32 * 1024 * 1024;
+/** How long the endpoint has to acknowledge each POST (its answer comes on the event stream) by default. */
+export const DEFAULT_LEGACY_POST_TIMEOUT_MS = 10_000;
 
 /** The subset of a message pipe that the legacy HTTP+SSE adapter offers (see `src/upstream/transport.ts`). */
 export interface LegacySsePipe {
@@ -25,6 +29,13 @@ export interface LegacySsePipeOptions {
   fetch?: LegacySseFetch | undefined;
   /** @default MAX_LEGACY_SSE_EVENT_BYTES */
   maxEventBytes?: number | undefined;
+  /**
+   * How long each POST to the endpoint may take, body included; past it the POST is aborted and the send fails
+   * with UPSTREAM_TIMEOUT. @default DEFAULT_LEGACY_POST_TIMEOUT_MS
+   */
+  postTimeoutMs?: number | undefined;
+  /** Told about each message dropped for nesting deeper than MAX_JSON_DEPTH (for logging). */
+  onDropped?: ((reason: string) => void) | undefined;
 }
 
 /** Connects to a server that speaks the legacy HTTP+SSE transport (protocol 2024-11-05), using the SDK's client. */
@@ -41,8 +52,9 @@ export function createLegacySsePipe(
     closing = true;
     void sdk.close().finally(() => pipe.onclose?.(reason));
   };
+  const postTimeoutMs = options.postTimeoutMs ?? DEFAULT_LEGACY_POST_TIMEOUT_MS;
   const sdk = new SSEClientTransport(new URL(url), {
-    fetch: send,
+    fetch: (input, init) => withDeadline(send, input, init, postTimeoutMs),
     requestInit: { headers },
     eventSourceInit: {
       fetch: async (input, init) => {
@@ -64,7 +76,13 @@ export function createLegacySsePipe(
       await sdk.close();
     },
   };
-  sdk.onmessage = (message) => pipe.onmessage?.(message);
+  sdk.onmessage = (message) => {
+    // The SDK has parsed it already; deeper values would overflow the stack of whatever serialises them later,
+    // which Warden's own transports refuse before parsing.
+    if (nestsDeeperThan(message, MAX_JSON_DEPTH))
+      options.onDropped?.('upstream sent a message nested too deeply; dropped');
+    else pipe.onmessage?.(message);
+  };
   sdk.onclose = () => {
     if (!closing) pipe.onclose?.('event stream closed');
   };
@@ -115,4 +133,38 @@ function limitEvents(response: Response, maxBytes: number, onExceeded: () => voi
     redirected: { value: response.redirected },
   });
   return limited;
+}
+
+/** True when arrays and objects in `value` nest deeper than `limit` levels; walks with its own stack, not recursion. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth > limit) return true;
+    for (const child of Object.values(next.value)) stack.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
+/**
+ * A POST that the upstream never answers would otherwise hold its connection for good, and the ones after it would
+ * queue behind the upstream's connection cap: each gets `timeoutMs`, and then fails with UPSTREAM_TIMEOUT.
+ */
+async function withDeadline(
+  send: LegacySseFetch,
+  input: string | URL,
+  init: RequestInit | undefined,
+  timeoutMs: number,
+): Promise<Response> {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+  try {
+    return await send(input, { ...init, signal });
+  } catch (error) {
+    if (!deadline.aborted) throw error;
+    throw new WardenError(
+      'UPSTREAM_TIMEOUT',
+      `upstream did not acknowledge a message within ${timeoutMs} ms`,
+    );
+  }
 }

@@ -91,11 +91,12 @@ function httpConnect(
 ): () => UpstreamTransport {
   // The config check has reported a bad entry already; this throw only guards callers that skip it.
   const allow = parseAllowList(config.allow, { setting: `upstreams.${name}.allow`, names: false });
-  if (config.transport === 'sse') {
-    return () => new LazyLegacySse(config.url, config.headers, { name, allow, resolve: resolver });
-  }
-  // An upstream that must answer calls within timeoutMs gets no longer to acknowledge a notification.
+  // An upstream that must answer calls within timeoutMs gets no longer to acknowledge a message.
   const ackTimeoutMs = Math.min(config.timeoutMs, ACK_TIMEOUT_MS);
+  if (config.transport === 'sse') {
+    const addresses = { name, allow, resolve: resolver };
+    return () => new LazyLegacySse(config.url, config.headers, addresses, { logger, ackTimeoutMs });
+  }
   return () =>
     new StreamableHttpTransport({
       name,
@@ -121,6 +122,7 @@ class LazyLegacySse implements UpstreamTransport {
     private readonly url: string,
     private readonly headers: Record<string, string>,
     addresses: { name: string; allow: AddressAllowList; resolve: Resolver | undefined },
+    private readonly options: { logger: CreateUpstreamOptions['logger']; ackTimeoutMs: number },
   ) {
     this.upstream = createUpstreamAgent(new URL(url), addresses);
   }
@@ -134,6 +136,8 @@ class LazyLegacySse implements UpstreamTransport {
           if (isWardenError(error)) this.refusal = error;
           throw error;
         }),
+      postTimeoutMs: this.options.ackTimeoutMs,
+      onDropped: (reason) => this.options.logger.warn(reason),
     });
     pipe.onmessage = (m) => this.onmessage?.(m);
     pipe.onclose = (r) => {
