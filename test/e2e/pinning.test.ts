@@ -14,6 +14,20 @@ async function toolNames(client: TestClient): Promise<string[]> {
   return (await client.request('tools/list')).response!.result.tools.map((t: { name: string }) => t.name);
 }
 
+/** A gateway whose upstream `m` has changed `echo` after it was pinned, once the gateway hides it. */
+async function gatewayWithPulledRug(): Promise<{
+  warden: Awaited<ReturnType<typeof startTestGateway>>;
+  client: TestClient;
+}> {
+  const warden = await startTestGateway({ upstreams: { m: miniUpstream('m') } });
+  running.push(warden);
+  const client = new TestClient({ url: warden.url });
+  await client.initialize();
+  await client.call('m__rug_pull');
+  await expect.poll(async () => (await toolNames(client)).includes('m__echo'), { timeout: 5000 }).toBe(false);
+  return { warden, client };
+}
+
 describe('tool-definition pinning', () => {
   it('hides and refuses a tool whose definition changed after it was pinned, until approved', async () => {
     const warden = await startTestGateway({ upstreams: { m: miniUpstream('m') } });
@@ -43,14 +57,7 @@ describe('tool-definition pinning', () => {
   });
 
   it('shows an approved tool again and tells clients, without waiting for a call', async () => {
-    const warden = await startTestGateway({ upstreams: { m: miniUpstream('m') } });
-    running.push(warden);
-    const client = new TestClient({ url: warden.url });
-    await client.initialize();
-    await client.call('m__rug_pull');
-    await expect
-      .poll(async () => (await toolNames(client)).includes('m__echo'), { timeout: 5000 })
-      .toBe(false);
+    const { warden, client } = await gatewayWithPulledRug();
     const stream = await listen(client);
     try {
       const told = (): number =>
@@ -81,14 +88,7 @@ describe('tool-definition pinning', () => {
   });
 
   it('keeps a changed tool hidden, and goes on serving, when the pin store cannot be polled', async () => {
-    const warden = await startTestGateway({ upstreams: { m: miniUpstream('m') } });
-    running.push(warden);
-    const client = new TestClient({ url: warden.url });
-    await client.initialize();
-    await client.call('m__rug_pull');
-    await expect
-      .poll(async () => (await toolNames(client)).includes('m__echo'), { timeout: 5000 })
-      .toBe(false);
+    const { warden, client } = await gatewayWithPulledRug();
     // The store is damaged under the gateway: its revision can no longer be read, and a pin changes behind it.
     const db = new Database(join(warden.dir, 'warden.db'));
     db.exec(`DROP TABLE tool_pins_revision;
